@@ -1,0 +1,47 @@
+# Two commands for a newcomer: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= $(or $(TEST_DATABASE_URL),postgres://postgres@127.0.0.1:5432/test)
+
+.PHONY: install run test lint test-sqlite test-postgres bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py setup_demo sample_minutes
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint test-sqlite test-postgres
+
+test-sqlite: install
+	$(BIN)/pytest -q
+
+# PostgreSQL when a server answers; under CI it must.
+test-postgres: install
+	@if $(BIN)/python -m tests.pg_available "$(PG_URL)"; then \
+		DATABASE_URL="$(PG_URL)" $(BIN)/pytest -q; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "CI: PostgreSQL is required at $(PG_URL) and did not answer"; exit 1; \
+	else \
+		echo "skipped: the PostgreSQL run (no server at $(PG_URL); set TEST_DATABASE_URL)"; \
+	fi
+
+bench: install
+	$(BIN)/python benchmarks/bench.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

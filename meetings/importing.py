@@ -1,0 +1,567 @@
+"""Writing parsed minutes into the database: the one path the command and the admin share.
+
+Each file is imported in a transaction of its own, so a broken file writes
+nothing and the others still import. Importing is idempotent: a meeting is
+known by its source path (relative to the minutes root) and its content hash
+tells an unchanged file from an edited one. An edited file updates its meeting
+in place; its items keep their ids and statuses where the minutes still write
+them (or nearly: a typo fix), and an item whose line is gone is marked removed,
+never deleted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import subprocess
+from collections.abc import Callable, Iterable
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from rapidfuzz import fuzz
+
+from meetings import minutes as parser
+from meetings.models import (
+    AgendaItem,
+    Item,
+    Meeting,
+    Mention,
+    Owner,
+    Participant,
+    Person,
+    Speaker,
+    Statement,
+    Team,
+    Topic,
+    name_key,
+)
+from meetings.people import Resolver, is_group
+
+DATE_IN_NAME = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+# How alike an edited line must be to count as the same item (rapidfuzz ratio, 0-100).
+SAME_ITEM_SIMILARITY = 90
+
+
+class Outcome:
+    IMPORTED = "imported"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    FAILED = "failed"
+
+
+@dataclass
+class FileResult:
+    source: str
+    outcome: str
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    meeting: Meeting | None = None
+    action_items: int = 0
+    decisions: int = 0
+    # What an update did to the meeting's items: texts, for previews and summaries.
+    added: list[str] = field(default_factory=list)
+    changed: list[tuple[str, str]] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    kept: int = 0
+
+
+@dataclass
+class Summary:
+    results: list[FileResult] = field(default_factory=list)
+    # Markdown files in the folders read that are not minutes (a README).
+    skipped: list[str] = field(default_factory=list)
+
+    def count(self, outcome):
+        return sum(1 for r in self.results if r.outcome == outcome)
+
+    @property
+    def failed(self):
+        return [r for r in self.results if r.outcome == Outcome.FAILED]
+
+    def as_json(self):
+        done = [r for r in self.results if r.outcome != Outcome.FAILED]
+        return {
+            "imported": self.count(Outcome.IMPORTED),
+            "updated": self.count(Outcome.UPDATED),
+            "unchanged": self.count(Outcome.UNCHANGED),
+            "failed": [{"source": r.source, "error": r.error} for r in self.failed],
+            "skipped": self.skipped,
+            "meetings": len(done),
+            "action_items": sum(r.action_items for r in done),
+            "decisions": sum(r.decisions for r in done),
+            "warnings": [
+                {"source": r.source, "warning": warning}
+                for r in self.results
+                for warning in r.warnings
+            ],
+        }
+
+
+def minutes_files(paths: Iterable[Path]) -> list[Path]:
+    """The ``.md`` files named, and those below the folders named, sorted."""
+    found = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*.md") if p.is_file()))
+        elif path.exists():
+            found.append(path)
+        else:
+            raise FileNotFoundError(f"{path}: no such file or folder")
+    return found
+
+
+def default_root(paths: list[Path]) -> Path:
+    """Where source paths are counted from when no root is given.
+
+    The folder named on the command line; for files named alone, the top of
+    the git work tree that holds the first one, else its folder.
+    """
+    first = paths[0].resolve()
+    if first.is_dir():
+        return first
+    try:
+        top = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=first.parent,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        top = ""
+    return Path(top) if top else first.parent
+
+
+def source_name(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def import_paths(
+    paths: list[Path],
+    *,
+    root: Path | None = None,
+    dry_run: bool = False,
+    progress: Callable[[FileResult, int, int], None] | None = None,
+) -> Summary:
+    """Import the minutes files at ``paths`` (files or folders), oldest meeting first."""
+    root = root or default_root(paths)
+    uploads = []
+    skipped = []
+    for path in paths:
+        scanned = path.is_dir()
+        for file in minutes_files([path]):
+            source = source_name(file, root)
+            try:
+                data = file.read_bytes()
+            except OSError as error:
+                uploads.append((source, error))
+                continue
+            if scanned and not looks_like_minutes(file.name, data):
+                skipped.append(source)
+                continue
+            uploads.append((source, data))
+    summary = import_many(uploads, dry_run=dry_run, progress=progress)
+    summary.skipped = skipped
+    return summary
+
+
+def looks_like_minutes(file_name, data):
+    """Whether a Markdown file found in a folder is minutes rather than other docs.
+
+    Minutes have front matter or a date in their name; a README or a list of
+    topics beside them has neither, and is passed over rather than failed.
+    """
+    return data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"---") or bool(
+        DATE_IN_NAME.search(file_name)
+    )
+
+
+def import_many(uploads, *, dry_run=False, progress=None, on_disk=None) -> Summary:
+    """Import ``(source, bytes)`` pairs, oldest meeting first, one transaction each.
+
+    A dry run goes through exactly the same steps and rolls them all back.
+    """
+    importer = Importer()
+    summary = Summary()
+    pending = []
+    for source, data in uploads:
+        if isinstance(data, Exception):
+            summary.results.append(FileResult(source, Outcome.FAILED, error=f"{source}: {data}"))
+            continue
+        pending.append(importer.prepare(source, data))
+    # Date order, so that an item raised again later is a mention of the earlier one.
+    pending.sort(key=lambda p: (p.minutes.date if p.minutes else _NO_DATE, p.source))
+    # A real run commits file by file; a dry run wraps them all to roll them back.
+    with transaction.atomic() if dry_run else nullcontext():
+        for done, prepared in enumerate(pending, 1):
+            result = importer.run(prepared)
+            summary.results.append(result)
+            if progress:
+                progress(result, done, len(pending))
+        if dry_run:
+            transaction.set_rollback(True)
+    return summary
+
+
+def import_file(path: Path, *, root: Path | None = None, dry_run=False) -> FileResult:
+    return import_paths([path], root=root, dry_run=dry_run).results[0]
+
+
+_NO_DATE = timezone.datetime.min.date()
+
+
+@dataclass
+class Prepared:
+    source: str
+    content_hash: str
+    text: str = ""
+    minutes: parser.Minutes | None = None
+    error: str | None = None
+    meeting: Meeting | None = None
+
+
+class Importer:
+    """Imports files one by one, remembering teams and people across files."""
+
+    def __init__(self):
+        self.teams = {}
+        self.people = {}
+        # Meetings this run has written: a later file may not take them over.
+        self.claimed = set()
+
+    def prepare(self, source, data) -> Prepared:
+        """Read and parse one file; unchanged files are recognised without parsing."""
+        content_hash = hashlib.sha256(data).hexdigest()
+        prepared = Prepared(source, content_hash)
+        existing = Meeting.objects.filter(source=source).first()
+        if existing and existing.content_hash == content_hash:
+            prepared.meeting = existing
+            return prepared
+        try:
+            prepared.minutes = parser.parse(data, source, max_bytes=settings.MINUTES_MAX_BYTES)
+        except parser.MinutesError as error:
+            prepared.error = str(error)
+            return prepared
+        # The parser refuses anything that is not UTF-8, so this cannot fail.
+        prepared.text = data.decode("utf-8-sig", errors="replace").replace("\x00", "")
+        prepared.meeting = existing
+        return prepared
+
+    def run(self, prepared: Prepared) -> FileResult:
+        if prepared.error:
+            return FileResult(prepared.source, Outcome.FAILED, error=prepared.error)
+        if prepared.minutes is None:
+            meeting = prepared.meeting
+            self.claimed.add(meeting.pk)
+            counts = _item_counts(meeting)
+            return FileResult(
+                prepared.source, Outcome.UNCHANGED, meeting=meeting, warnings=[], **counts
+            )
+        try:
+            with transaction.atomic():
+                return self.write(prepared)
+        except Exception as error:  # one broken file must not stop the others
+            return FileResult(prepared.source, Outcome.FAILED, error=f"{prepared.source}: {error}")
+
+    def write(self, prepared: Prepared) -> FileResult:
+        minutes = prepared.minutes
+        teams = [self.team(name) for name in minutes.teams]
+        meeting = prepared.meeting or self.meeting_uploaded_elsewhere(minutes, teams, prepared)
+        result = FileResult(prepared.source, Outcome.UPDATED if meeting else Outcome.IMPORTED)
+        result.warnings = list(minutes.warnings)
+        if meeting is None:
+            meeting = Meeting(source=prepared.source, created=timezone.now())
+            result.warnings.extend(self.same_date_warnings(minutes, teams))
+        meeting.file_name = Path(prepared.source).name
+        meeting.date = minutes.date
+        meeting.datetime = _aware(minutes.datetime)
+        meeting.title = (minutes.title or "")[:300]
+        meeting.location = (minutes.location or "")[:500]
+        meeting.text = prepared.text
+        meeting.content_hash = prepared.content_hash
+        meeting.warnings = result.warnings
+        meeting.updated = timezone.now()
+        meeting.save()
+        meeting.teams.set(teams)
+        self.claimed.add(meeting.pk)
+
+        participants = self.write_participants(meeting, minutes.participants, result.outcome)
+        resolver = Resolver(participants)
+        if result.outcome == Outcome.UPDATED:
+            meeting.agenda.all().delete()
+            meeting.topics.all().delete()
+        self.write_discussion(meeting, minutes, resolver)
+        self.write_items(meeting, minutes, resolver, result)
+        result.meeting = meeting
+        result.action_items = len(minutes.action_items)
+        result.decisions = len(minutes.decisions)
+        return result
+
+    # Teams and people
+
+    def team(self, name):
+        key = name_key(name)
+        if key not in self.teams:
+            team = Team.objects.filter(key=key).first()
+            if team is None:
+                team = Team(name=name[:100])
+                team.slug = _free_slug(team.name)
+                team.save()
+            self.teams[key] = team
+        return self.teams[key]
+
+    def people_for(self, handles):
+        """The person of each handle, by handle key, made where missing."""
+        wanted = {}
+        for handle in handles:
+            wanted.setdefault(name_key(handle), handle[:100])
+        missing = [key for key in wanted if key not in self.people]
+        if missing:
+            for person in Person.objects.filter(key__in=missing):
+                self.people[person.key] = person
+            new = [
+                Person(handle=wanted[key], name=wanted[key], key=key)
+                for key in missing
+                if key not in self.people
+            ]
+            for person in Person.objects.bulk_create(new):
+                self.people[person.key] = person
+        return {key: self.people[key] for key in wanted}
+
+    def write_participants(self, meeting, handles, outcome):
+        handles = [h for h in handles if name_key(h)]
+        people = self.people_for(handles)
+        if outcome == Outcome.UPDATED:
+            meeting.participations.all().delete()
+        seen = set()
+        rows = []
+        for position, handle in enumerate(handles):
+            person = people[name_key(handle)]
+            if person.pk in seen:
+                continue
+            seen.add(person.pk)
+            rows.append(
+                Participant(meeting=meeting, person=person, name=handle[:100], position=position)
+            )
+        Participant.objects.bulk_create(rows)
+        return [row.person for row in rows]
+
+    # Which meeting a file is
+
+    def meeting_uploaded_elsewhere(self, minutes, teams, prepared):
+        """The one meeting with this file name, date and teams, for a file given alone."""
+        file_name = Path(prepared.source).name
+        team_ids = {team.pk for team in teams}
+        candidates = [
+            meeting
+            for meeting in Meeting.objects.filter(file_name=file_name, date=minutes.date)
+            .exclude(pk__in=self.claimed)
+            .prefetch_related("teams")
+            if {team.pk for team in meeting.teams.all()} == team_ids
+        ]
+        return candidates[0] if len(candidates) == 1 else None
+
+    def same_date_warnings(self, minutes, teams):
+        others = (
+            Meeting.objects.filter(date=minutes.date, teams__in=teams)
+            .distinct()
+            .values_list("source", flat=True)
+        )
+        return [
+            f"another meeting of the same team on {minutes.date}: {source}" for source in others
+        ]
+
+    # Content
+
+    def write_discussion(self, meeting, minutes, resolver):
+        AgendaItem.objects.bulk_create(
+            AgendaItem(meeting=meeting, text=item.text, line=item.line, position=position)
+            for position, item in enumerate(minutes.agenda)
+        )
+        topics = Topic.objects.bulk_create(
+            Topic(meeting=meeting, title=(t.title or "")[:300], line=t.line, position=position)
+            for position, t in enumerate(minutes.topics)
+        )
+        statements = Statement.objects.bulk_create(
+            Statement(topic=topic, text=s.text, line=s.line, position=position)
+            for topic, parsed in zip(topics, minutes.topics, strict=True)
+            for position, s in enumerate(parsed.statements)
+        )
+        parsed_statements = [s for t in minutes.topics for s in t.statements]
+        Speaker.objects.bulk_create(
+            _name_ref(Speaker, name, position, resolver, statement=statement)
+            for statement, parsed in zip(statements, parsed_statements, strict=True)
+            for position, name in enumerate(parsed.speakers)
+        )
+
+    def write_items(self, meeting, minutes, resolver, result):
+        parsed = [(Item.Kind.ACTION, a.owners, a) for a in minutes.action_items] + [
+            (Item.Kind.DECISION, [], d) for d in minutes.decisions
+        ]
+        old = list(meeting.mentions.select_related("item")) if meeting.pk else []
+        pairs, new = _pair_mentions(old, parsed)
+        touched = []
+        for mention, (_kind, owners, entry), position in pairs:
+            if _normal(mention.text) != _normal(entry.text):
+                result.changed.append((mention.text, entry.text))
+            elif not mention.removed:
+                result.kept += 1
+            else:
+                result.added.append(entry.text)
+            mention.text = entry.text
+            mention.line = entry.line
+            mention.position = position
+            mention.owners = list(owners)
+            mention.removed = False
+            touched.append(mention)
+        gone = [m for m in old if m not in {p[0] for p in pairs} and not m.removed]
+        for mention in gone:
+            mention.removed = True
+            result.removed.append(mention.text)
+        Mention.objects.bulk_update(
+            touched + gone, ["text", "line", "position", "owners", "removed"]
+        )
+        self.create_items(meeting, new, resolver)
+        result.added.extend(entry.text for _, (_, _, entry), _ in new)
+        _refresh_items({m.item_id for m in touched + gone})
+
+    def create_items(self, meeting, new, resolver):
+        items = Item.objects.bulk_create(
+            Item(
+                kind=kind,
+                text=entry.text,
+                links=list(entry.links),
+                meeting=meeting,
+                raised=meeting.date,
+            )
+            for _, (kind, _, entry), _ in new
+        )
+        Mention.objects.bulk_create(
+            Mention(
+                item=item,
+                meeting=meeting,
+                owners=list(owners),
+                text=entry.text,
+                line=entry.line,
+                position=position,
+            )
+            for item, (_, (_, owners, entry), position) in zip(items, new, strict=True)
+        )
+        Owner.objects.bulk_create(
+            _name_ref(Owner, name, position, resolver, item=item)
+            for item, (_, (_, owners, _), _) in zip(items, new, strict=True)
+            for position, name in enumerate(owners)
+        )
+
+
+def _pair_mentions(old, parsed):
+    """Pair the meeting's existing mentions with the items the edited file writes.
+
+    Returns (mention, parsed entry, position) pairs, and the parsed entries
+    left over as (None, entry, position). Exact matches first, then a line
+    whose owners are the same and whose text is nearly the same (a typo fix).
+    """
+    numbered = list(enumerate(parsed))
+    free = list(old)
+    pairs = []
+    left = []
+    for position, (kind, owners, entry) in numbered:
+        match = _take(free, kind, owners, lambda m, e=entry: _normal(m.text) == _normal(e.text))
+        if match:
+            pairs.append((match, (kind, owners, entry), position))
+        else:
+            left.append((position, (kind, owners, entry)))
+    new = []
+    for position, (kind, owners, entry) in left:
+        text = _normal(entry.text)
+        match = _take(
+            free,
+            kind,
+            owners,
+            lambda m, t=text: fuzz.ratio(_normal(m.text), t) >= SAME_ITEM_SIMILARITY,
+        )
+        if match:
+            pairs.append((match, (kind, owners, entry), position))
+        else:
+            new.append((None, (kind, owners, entry), position))
+    return pairs, new
+
+
+def _take(free, kind, owners, same_text):
+    keys = sorted(name_key(o) for o in owners)
+    for mention in free:
+        if (
+            mention.item.kind == kind
+            and sorted(name_key(o) for o in mention.owners) == keys
+            and same_text(mention)
+        ):
+            free.remove(mention)
+            return mention
+    return None
+
+
+def _refresh_items(item_ids):
+    """Bring items in step with their mentions: text, first meeting, count, removed."""
+    if not item_ids:
+        return
+    items = Item.objects.filter(pk__in=item_ids).prefetch_related("mentions__meeting")
+    for item in items:
+        live = sorted(
+            (m for m in item.mentions.all() if not m.removed),
+            key=lambda m: (m.meeting.date, m.meeting_id, m.position),
+        )
+        item.removed = not live
+        item.mention_count = len(live)
+        if live:
+            item.text = live[-1].text
+            item.meeting = live[0].meeting
+            item.raised = live[0].meeting.date
+    Item.objects.bulk_update(items, ["removed", "mention_count", "text", "meeting", "raised"])
+
+
+def _name_ref(model, name, position, resolver, **fields):
+    group = is_group(name)
+    return model(
+        name=name[:100],
+        key=name_key(name)[:100],
+        person=None if group else resolver.resolve(name),
+        is_group=group,
+        position=position,
+        **fields,
+    )
+
+
+def _item_counts(meeting):
+    counts = {"action_items": 0, "decisions": 0}
+    for kind in meeting.mentions.filter(removed=False).values_list("item__kind", flat=True):
+        counts["action_items" if kind == Item.Kind.ACTION else "decisions"] += 1
+    return counts
+
+
+def _normal(text):
+    return " ".join(text.split()).casefold()
+
+
+def _aware(value):
+    if value is None or timezone.is_aware(value):
+        return value
+    return timezone.make_aware(value)
+
+
+def _free_slug(name):
+    base = slugify(name)[:90] or "team"
+    slug, n = base, 1
+    while Team.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
