@@ -77,6 +77,45 @@ class Person(models.Model):
         return reverse("meetings:person", args=[self.handle])
 
 
+class Alias(models.Model):
+    """A text the minutes write for a person (``CC`` for Cezar), perhaps in one team only."""
+
+    text = models.CharField(max_length=100)
+    key = models.CharField(max_length=100, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
+    team = models.ForeignKey(
+        Team,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="aliases",
+        help_text="Leave empty for an alias that holds in every team.",
+    )
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name_plural = "aliases"
+        constraints = [
+            # One meaning per text in a team, and one meaning everywhere.
+            models.UniqueConstraint(
+                fields=["key", "team"],
+                condition=models.Q(team__isnull=False),
+                name="alias_once_per_team",
+            ),
+            models.UniqueConstraint(
+                fields=["key"], condition=models.Q(team__isnull=True), name="alias_once_globally"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.text} → {self.person}"
+
+    def save(self, *args, **kwargs):
+        self.key = name_key(self.text)
+        super().save(*args, **kwargs)
+
+
 class MeetingQuerySet(models.QuerySet):
     def of_team(self, team):
         return self.filter(teams=team)
@@ -320,6 +359,9 @@ class Mention(models.Model):
     position = models.PositiveIntegerField()
     # The line is gone from the minutes since; kept so the item's history stays whole.
     removed = models.BooleanField(default=False)
+    # Why this mention belongs to its item, and how sure the match was (0-100).
+    reason = models.CharField(max_length=200, blank=True)
+    score = models.FloatField(null=True, blank=True)
     created = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -347,3 +389,20 @@ class StatusChange(models.Model):
 
     def __str__(self):
         return f"{self.old} → {self.new}"
+
+
+class ImportLog(models.Model):
+    """Who imported what and when, with the summary of what it did."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now)
+    files = models.JSONField(default=list, help_text="The sources read.")
+    summary = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"import of {len(self.files)} file(s) on {self.created:%Y-%m-%d %H:%M}"
