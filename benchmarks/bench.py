@@ -31,7 +31,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from benchmarks.generate import generate  # noqa: E402
-from meetings.importing import import_paths, looks_like_minutes, minutes_files  # noqa: E402
+from meetings.importing import import_paths, read_minutes  # noqa: E402
 from meetings.minutes import MinutesError, parse  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "minutes"
@@ -68,7 +68,7 @@ def median_of(runs, measure):
 
 
 def parse_versus_import(label, folder, runs):
-    files = [p for p in minutes_files([folder]) if looks_like_minutes(p.name, p.read_bytes())]
+    files = [path for path, _ in read_minutes([folder])[0]]
     parse_time = median_of(runs, lambda i: time_parse(files))
     import_time = median_of(runs, lambda i: time_import(folder, f"{label}-{i}"))
     ratio = import_time / parse_time

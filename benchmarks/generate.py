@@ -3,10 +3,11 @@
 The files follow MINUTES_FORMAT.md and look like the minutes real teams
 write: people sign in with handles and are named by initials, handles or
 first names; about half of a meeting's action items are carried over from
-the team's earlier meetings (same owner, same or slightly reworded text, same
-pull-request URL), and every owner form appears (``MP:``, ``MP/TK:``,
-``Everyone:``, ``MP to ...``, ``Maria and Tom to ...``, a bare ``MP:`` over a
-list, ``MP: text`` with a detail list). The output depends only on the seed.
+the team's earlier meetings (same owners, same or slightly reworded text, same
+pull-request URL) and the rest are new, with a text the team has not used
+before; every owner form appears (``MP:``, ``MP/TK:``, ``Everyone:``,
+``MP to ...``, ``Maria and Tom to ...``, a bare ``MP:`` over a list, ``MP: text``
+with a detail list). The output depends only on the arguments.
 
     python benchmarks/generate.py OUT_DIR --meetings 5000 --teams 8 --seed 1
 
@@ -19,24 +20,55 @@ import argparse
 import datetime as dt
 import random
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 FIRST_DATE = dt.date(2022, 1, 3)
 ORG_URL = "https://github.com/acme-oss"
 REPOS = ["core", "cli", "docs", "website"]
 
-FIRST_NAMES = (
-    "Maria Tom Ana Jonas Samir Keira Ivo Alex Priya Hugo Nina Lena Omar Elena "
-    "Radu Sofia Pavel Ines Yuki Felix Chen Marta David Lucia Bogdan Irina Kofi "
-    "Noor Erik Zara Mihai Julia Diego Hana Victor Amir Clara Tariq Olga Rui"
-).split()
-LAST_NAMES = (
-    "Popescu Keller Lopes Berg Bakri Owens Marek Lindqvist Shah Moreau Weiss "
-    "Vogt Haddad Petrova Nichita Rossi Novak Duarte Tanaka Braun Wei Pereira "
-    "Cohen Silva Ionescu Volkova Mensah Aziz Hansen Malik Stan Kowalski Ortega "
-    "Sato Dumitru Rahimi Costa Farouk Orlova Matos"
-).split()
+NAMES = [
+    "Maria Popescu",
+    "Tom Keller",
+    "Ana Lopes",
+    "Jonas Berg",
+    "Samir Bakri",
+    "Keira Owens",
+    "Ivo Marek",
+    "Alex Lindqvist",
+    "Priya Shah",
+    "Hugo Moreau",
+    "Nina Weiss",
+    "Lena Vogt",
+    "Omar Haddad",
+    "Elena Petrova",
+    "Radu Nichita",
+    "Sofia Rossi",
+    "Pavel Novak",
+    "Ines Duarte",
+    "Yuki Tanaka",
+    "Felix Braun",
+    "Chen Wei",
+    "Marta Pereira",
+    "David Cohen",
+    "Lucia Silva",
+    "Bogdan Ionescu",
+    "Irina Volkova",
+    "Kofi Mensah",
+    "Noor Aziz",
+    "Erik Hansen",
+    "Zara Malik",
+    "Mihai Stan",
+    "Julia Kowalski",
+    "Diego Ortega",
+    "Hana Sato",
+    "Victor Dumitru",
+    "Amir Rahimi",
+    "Clara Costa",
+    "Tariq Farouk",
+    "Olga Orlova",
+    "Rui Matos",
+]
 
 COMPONENTS = [
     "the build cache",
@@ -54,6 +86,11 @@ COMPONENTS = [
     "the link checker",
     "the Markdown renderer",
     "the asset bundler",
+    "the feed writer",
+    "the i18n loader",
+    "the file watcher",
+    "the data loader",
+    "the URL router",
 ]
 FEATURES = [
     "incremental builds",
@@ -70,8 +107,14 @@ FEATURES = [
     "remote data sources",
     "the plugin API",
     "dark mode themes",
+    "math rendering",
+    "redirects",
+    "page bundles",
+    "related content",
+    "table of contents",
+    "asset fingerprinting",
 ]
-PLATFORMS = ["Windows", "macOS", "ARM64", "Alpine", "FreeBSD", "Docker"]
+PLATFORMS = ["Windows", "macOS", "ARM64", "Alpine", "FreeBSD", "Docker", "Nix", "WSL"]
 BUGS = [
     "the crash on empty front matter",
     "the broken relative links",
@@ -81,6 +124,14 @@ BUGS = [
     "the flaky integration tests",
     "the encoding error on BOM files",
     "the race in parallel rendering",
+    "the missing trailing slashes",
+    "the duplicate page IDs",
+    "the stale cache after renames",
+    "the timezone offset bug",
+    "the unescaped HTML in titles",
+    "the high CPU use when idle",
+    "the broken symlink handling",
+    "the lost query strings",
 ]
 THINGS = [
     "the changelog",
@@ -92,8 +143,65 @@ THINGS = [
     "the security policy",
     "the Homebrew formula",
     "the Docker image",
+    "the upgrade notes",
+    "the benchmark page",
+    "the governance document",
 ]
-EVENTS = ["the next release", "the community call", "the conference talk", "the workshop"]
+EVENTS = [
+    "the release",
+    "the community call",
+    "the conference talk",
+    "the workshop",
+    "the blog post",
+]
+# A verb first, then slots filled from the lists above.
+TEMPLATES = [
+    "Review {pr}",
+    "Rebase {pr} on main",
+    "Address the comments on {pr}",
+    "Fix {bug} in {component} ({issue})",
+    "Fix {bug} on {platform}",
+    "Open a PR for {feature} in {component}",
+    "Write the docs for {feature} in {component}",
+    "Investigate {bug} on {platform}",
+    "Investigate why {component} is slow on {platform}",
+    "Update {thing} for {version}",
+    "Test {feature} on {platform}",
+    "Test {feature} with {component} ({issue})",
+    "Add tests for {feature} in {component}",
+    "Ask {person} about {feature} in {component}",
+    "Prepare {event} for {version}",
+    "Benchmark {component} against {version}",
+    "Port {component} to {platform}",
+    "Write a design note on {feature} for {component}",
+    "Triage the {platform} issues in {component}",
+]
+REWORDINGS = {
+    "Review": ["Finish the review of", "Do a second review of"],
+    "Rebase": ["Rebase again", "Rebase and update"],
+    "Address": ["Finish addressing", "Answer"],
+    "Fix": ["Finish the fix for", "Push the fix for"],
+    "Open": ["Finally open", "Still open"],
+    "Write": ["Finish writing", "Complete"],
+    "Investigate": ["Keep investigating", "Look again into"],
+    "Update": ["Finish updating", "Refresh"],
+    "Test": ["Finish testing", "Retest"],
+    "Add": ["Finish adding", "Land"],
+    "Ask": ["Follow up with", "Remind"],
+    "Prepare": ["Finish preparing", "Wrap up"],
+    "Benchmark": ["Rerun the benchmark of", "Redo the benchmark of"],
+    "Port": ["Finish porting", "Keep porting"],
+    "Triage": ["Finish triaging", "Keep triaging"],
+}
+SUFFIXES = [" this week", " before the release", " (still open)", " asap", "", ""]
+DETAILS = [
+    "check the CI logs first",
+    "ping the reviewers on chat",
+    "keep the old behaviour behind a flag",
+    "add a note to the changelog",
+    "compare with the last release",
+    "coordinate with the docs team",
+]
 AGENDA = [
     "Status update",
     "Next steps",
@@ -109,32 +217,6 @@ AGENDA = [
     "Open issues",
     "Other topics",
 ]
-VERB_ALTERNATIVES = {
-    "Review": ["Finish the review of", "Do a second review of"],
-    "Fix": ["Finish the fix for", "Push the fix for"],
-    "Write": ["Finish writing", "Complete"],
-    "Investigate": ["Keep investigating", "Look again into"],
-    "Update": ["Finish updating", "Bring up to date"],
-    "Test": ["Finish testing", "Retest"],
-    "Add": ["Finish adding", "Land"],
-    "Open": ["Finally open", "Open"],
-    "Rebase": ["Rebase again", "Rebase and update"],
-    "Prepare": ["Finish preparing", "Wrap up"],
-    "Ask": ["Ask again", "Follow up with"],
-    "Set": ["Finish setting", "Set"],
-    "Benchmark": ["Rerun the benchmark of", "Benchmark again"],
-    "Address": ["Address the remaining comments on", "Address"],
-    "Port": ["Finish porting", "Port"],
-}
-SUFFIXES = [" this week", " before the release", " (still open)", " asap", ""]
-DETAILS = [
-    "check the CI logs first",
-    "ping the reviewers on chat",
-    "keep the old behaviour behind a flag",
-    "add a note to the changelog",
-    "compare with the last release",
-    "coordinate with the docs team",
-]
 
 
 @dataclass(frozen=True)
@@ -144,81 +226,76 @@ class Person:
     initials: str | None
 
 
-@dataclass
+@dataclass(eq=False)  # two tasks with the same text are still two tasks
 class Task:
     owners: tuple[Person, ...]  # empty: an ``Everyone`` task
-    verb: str
-    rest: str
-    url: str | None
-    form: str  # "colon", "to", "bare", "details"
-    style: str  # how owners are named: "initials", "handle", "first"
+    text: str
+    form: str  # "colon", "to", "bare" or "details"
+    style: str  # how owners are named: "initials", "handle" or "first"
+    url: str | None = None
     details: tuple[str, ...] = ()
 
-    def text(self, rng: random.Random, reword: bool) -> str:
-        verb = self.verb
-        suffix = ""
-        if reword:
-            verb = rng.choice(VERB_ALTERNATIVES.get(verb, [verb]))
-            suffix = rng.choice(SUFFIXES)
-        return f"{verb} {self.rest}{suffix}".strip()
-
-
-def initials_of(handle: str) -> str | None:
-    capitals = "".join(re.findall(r"[A-Z]", handle))
-    return capitals if 2 <= len(capitals) <= 4 else None
+    def wording(self, rng: random.Random) -> str:
+        """The text as a later meeting copies it: the same, or slightly reworded."""
+        if rng.random() < 0.7:
+            return self.text
+        verb, rest = self.text.split(" ", 1)
+        return f"{rng.choice(REWORDINGS[verb])} {rest}{rng.choice(SUFFIXES)}"
 
 
 def people_pool() -> list[Person]:
     """Forty people: mostly ``MariaP`` handles, some full names, some first names alone."""
     pool = []
-    for i, (first, last) in enumerate(zip(FIRST_NAMES, LAST_NAMES, strict=True)):
-        if i % 10 == 3:
-            handle = f"{first} {last}"
-        elif i % 10 == 7:
-            handle = first
-        elif i % 10 == 9:
-            handle = f"{first}{last}"
-        else:
-            handle = f"{first}{last[0]}"
-        pool.append(Person(handle, first, initials_of(handle)))
+    for i, name in enumerate(NAMES):
+        first, last = name.split()
+        handle = {3: name, 7: first, 9: first + last}.get(i % 10, first + last[0])
+        capitals = "".join(re.findall(r"[A-Z]", handle))
+        pool.append(Person(handle, first, capitals if len(capitals) >= 2 else None))
     return pool
 
 
+@dataclass
 class Team:
-    def __init__(self, index: int, pool: list[Person], rng: random.Random):
-        self.name = f"team-{index:02d}"
-        self.roster = rng.sample(pool, rng.randint(12, 18))
-        self.weekday_offset = index % 5
-        self.hour = rng.choice([10, 11, 13, 15, 16])
-        self.dates: set[dt.date] = set()
-        self.last_date: dt.date | None = None
-        self.open: list[Task] = []  # most recently mentioned last
-        self.done: list[Task] = []  # to be announced in the next meeting
-        self.version = rng.randint(1, 9)
+    name: str
+    roster: list[Person]
+    weekday: int
+    hour: int
+    major: int
+    scheduled: dt.date | None = None
+    dates: list[dt.date] = field(default_factory=list)
+    open: list[Task] = field(default_factory=list)  # most recently mentioned last
+    done: list[Task] = field(default_factory=list)  # to be told at the next meeting
+    texts: set[str] = field(default_factory=set)  # every new task's text so far
+
+    @property
+    def version(self) -> str:
+        releases = len(self.dates) // 6  # one release every six meetings
+        return f"{self.major + releases // 12}.{releases % 12}"
 
     def next_date(self, rng: random.Random) -> dt.date:
-        if self.last_date is None:
-            date = FIRST_DATE + dt.timedelta(days=self.weekday_offset)
+        """The team meets weekly on its day, sometimes skips a week or moves a day."""
+        if self.scheduled is None:
+            self.scheduled = FIRST_DATE + dt.timedelta(days=self.weekday)
         else:
-            date = self.last_date + dt.timedelta(weeks=rng.choice([1, 1, 1, 1, 1, 2]))
-            if rng.random() < 0.1:
-                date += dt.timedelta(days=rng.choice([-1, 1]))
+            self.scheduled += dt.timedelta(weeks=rng.choice([1, 1, 1, 1, 1, 2]))
+        date = self.scheduled
+        if rng.random() < 0.1:
+            date += dt.timedelta(days=rng.choice([-1, 1]))
         # Two meetings of a team on one day would share a file name: move later.
-        while date in self.dates or (self.last_date and date <= self.last_date):
+        while self.dates and date <= self.dates[-1]:
             date += dt.timedelta(days=1)
-        self.dates.add(date)
-        self.last_date = date
+        self.dates.append(date)
         return date
 
 
 class Meeting:
-    """Writes one minutes file for a team."""
+    """One minutes file of a team: who came, what they said, what they will do."""
 
     def __init__(self, team: Team, date: dt.date, rng: random.Random, counters: dict):
         self.team = team
         self.date = date
         self.rng = rng
-        self.counters = counters
+        self.counters = counters  # the last issue or PR number of each repository
         self.participants = rng.sample(team.roster, rng.randint(4, min(12, len(team.roster))))
         initials = [p.initials for p in self.participants if p.initials]
         self.ambiguous = {i for i in initials if initials.count(i) > 1}
@@ -241,9 +318,20 @@ class Meeting:
     def owners(self, task: Task) -> str:
         if not task.owners:
             return "Everyone"
+        # Only initials name someone who did not come: a handle or first name
+        # that is no participant's is no name to the parser.
+        styles = [task.style if p in self.participants else "initials" for p in task.owners]
         if task.form == "to" and len(task.owners) == 2:
-            return " and ".join(self.name(p, "first") for p in task.owners)
-        return "/".join(self.name(p, task.style) for p in task.owners)
+            styles = ["first" if s != "initials" else s for s in styles]
+            return " and ".join(map(self.name, task.owners, styles))
+        return "/".join(map(self.name, task.owners, styles))
+
+    def can_name(self, task: Task) -> bool:
+        """Whether the task's owners can be named here, with initials for those absent."""
+        taken = {p.initials for p in self.participants}
+        return all(
+            p in self.participants or (p.initials and p.initials not in taken) for p in task.owners
+        )
 
     # Making things up
 
@@ -252,60 +340,50 @@ class Meeting:
         self.counters[repo] = self.counters.get(repo, 100) + self.rng.randint(1, 3)
         return f"{ORG_URL}/{repo}/{kind}/{self.counters[repo]}"
 
+    def new_text(self, owners: tuple[Person, ...]) -> tuple[str, str | None]:
+        rng = self.rng
+        template = rng.choice(TEMPLATES)
+        url = None
+        if "{pr}" in template:
+            url = self.url("pull")
+        elif "{issue}" in template or rng.random() < 0.25:
+            url = self.url("issues")
+            if "{issue}" not in template:
+                template += " ({issue})"
+        text = template.format(
+            pr=url,
+            issue=url,
+            bug=rng.choice(BUGS),
+            component=rng.choice(COMPONENTS),
+            feature=rng.choice(FEATURES),
+            platform=rng.choice(PLATFORMS),
+            thing=rng.choice(THINGS),
+            event=rng.choice(EVENTS),
+            person=rng.choice([p for p in self.team.roster if p not in owners]).first,
+            version=self.team.version,
+        )
+        return text, url
+
     def new_task(self) -> Task:
         rng = self.rng
-        pick = rng.choice
-        url = None
-        kind = rng.randrange(14)
-        if kind == 0:
-            url = self.url("pull")
-            verb, rest = "Review", url
-        elif kind == 1:
-            url = self.url("pull")
-            verb, rest = "Rebase", f"{url} on main"
-        elif kind == 2:
-            url = self.url("pull")
-            verb, rest = "Address", f"the comments on {url}"
-        elif kind == 3:
-            url = self.url("issues")
-            verb, rest = "Fix", f"{pick(BUGS)} ({url})"
-        elif kind == 4:
-            verb, rest = "Open", f"a PR for {pick(FEATURES)} in {pick(COMPONENTS)}"
-        elif kind == 5:
-            verb, rest = "Write", f"the docs for {pick(FEATURES)}"
-        elif kind == 6:
-            verb, rest = "Investigate", f"{pick(BUGS)} on {pick(PLATFORMS)}"
-        elif kind == 7:
-            verb, rest = "Update", pick(THINGS)
-        elif kind == 8:
-            verb, rest = "Test", f"{pick(FEATURES)} on {pick(PLATFORMS)}"
-        elif kind == 9:
-            verb, rest = "Add", f"tests for {pick(COMPONENTS)}"
-        elif kind == 10:
-            other = pick(self.team.roster).first
-            verb, rest = "Ask", f"{other} about {pick(FEATURES)}"
-        elif kind == 11:
-            verb, rest = "Prepare", f"{pick(EVENTS)} for version {self.team.version}.{rng.randint(0, 20)}"
-        elif kind == 12:
-            verb, rest = "Benchmark", f"{pick(COMPONENTS)} against the last release"
-        else:
-            verb, rest = "Port", f"{pick(COMPONENTS)} to {pick(PLATFORMS)}"
-
         shape = rng.random()
-        if shape < 0.08:
+        if shape < 0.05:
             owners: tuple[Person, ...] = ()
         elif shape < 0.25:
             owners = tuple(rng.sample(self.participants, 2))
         else:
             owners = (rng.choice(self.participants),)
+        # A new task says something the team has not said before.
+        text, url = self.new_text(owners)
+        while text in self.team.texts:
+            text, url = self.new_text(owners)
+        self.team.texts.add(text)
         form = rng.choices(["colon", "to", "bare", "details"], [12, 4, 3, 1])[0]
-        if not owners and form in ("bare", "details"):
-            form = "colon"
-        if len(owners) == 2 and form in ("bare", "details"):
+        if len(owners) != 1 and form in ("bare", "details"):
             form = "colon"
         details = tuple(rng.sample(DETAILS, rng.randint(2, 3))) if form == "details" else ()
         style = rng.choices(["initials", "handle", "first"], [7, 2, 1])[0]
-        return Task(owners, verb, rest, url, form, style, details)
+        return Task(owners, text, form, style, url, details)
 
     # Writing
 
@@ -315,30 +393,25 @@ class Meeting:
         lines = self.front_matter()
         lines += ["### Agenda", ""] + [f"* {item}" for item in agenda] + [""]
         lines += ["### Discussions", ""]
+        news = self.done_news()
         for title in rng.sample(agenda, min(len(agenda), rng.randint(2, 5))):
+            count = rng.randint(2, 8)
+            told, news = news[:count], []  # what was done since last time: first topic
             lines += [f"#### {title}", ""]
-            lines += self.statements()
-        if self.team.done:
-            lines += ["#### Done since last time", ""]
-            for task in self.team.done:
-                if task.url and "/pull/" in task.url:
-                    lines += [f"{self.speaker()}: {task.url} is merged.", ""]
-                else:
-                    lines += [f"{self.speaker()}: Done: {task.text(rng, False)}.", ""]
-            self.team.done = []
+            lines += [line for statement in told for line in (statement, "")]
+            lines += self.statements(count - len(told))
         lines += ["### TODOs and Decisions", ""]
         lines += self.action_items()
         path.write_text("\n".join(lines), encoding="utf-8")
 
     def front_matter(self) -> list[str]:
         offset = "+02:00" if 4 <= self.date.month <= 10 else "+01:00"
-        when = f"{self.date.isoformat()}T{self.team.hour:02d}:00:00{offset}"
         lines = ["---"]
         if self.rng.random() < 0.5:
             title = self.team.name.replace("-", " ").title()
             lines.append(f'title: "{title}, {self.date:%B} {self.date.day}, {self.date.year}"')
         lines += [
-            f"datetime: {when}",
+            f"datetime: {self.date.isoformat()}T{self.team.hour:02d}:00:00{offset}",
             f"location: Online, Jitsi (https://meet.example.org/{self.team.name})",
             "teams:",
             f"  - {self.team.name}",
@@ -347,24 +420,42 @@ class Meeting:
         lines += [f"  - {p.handle}" for p in self.participants]
         return [*lines, "---", ""]
 
-    def statements(self) -> list[str]:
+    def done_news(self) -> list[str]:
+        statements = []
+        for task in self.team.done:
+            present = [p for p in task.owners if p in self.participants]
+            speaker = self.name(present[0], task.style) if present else self.speaker()
+            if task.url and "/pull/" in task.url:
+                statements.append(f"{speaker}: {task.url} is merged.")
+            else:
+                statements.append(f"{speaker}: Done: {task.text}.")
+        self.team.done = []
+        return statements
+
+    def statements(self, count: int) -> list[str]:
         rng = self.rng
+        pick = rng.choice
         lines = []
-        for _ in range(rng.randint(2, 8)):
-            sentence = rng.choice(
-                [
-                    f"I looked into {rng.choice(COMPONENTS)}.",
-                    f"The PR for {rng.choice(FEATURES)} is ready for review: {self.url('pull')}",
-                    f"I need a review from {rng.choice(self.participants).first}.",
-                    f"There is still {rng.choice(BUGS)}.",
-                    f"{rng.choice(FEATURES).capitalize()} works on {rng.choice(PLATFORMS)} now.",
-                    f"We should move {rng.choice(FEATURES)} to the next release.",
-                    "No updates from me this week.",
-                    f"I opened an issue: {self.url('issues')}",
-                ]
-            )
+        for _ in range(count):
+            kind = rng.randrange(8)
+            if kind == 0:
+                sentence = f"I looked into {pick(COMPONENTS)}."
+            elif kind == 1:
+                sentence = f"The PR for {pick(FEATURES)} is ready for review: {self.url('pull')}"
+            elif kind == 2:
+                sentence = f"I need a review from {pick(self.participants).first}."
+            elif kind == 3:
+                sentence = f"There is still {pick(BUGS)}."
+            elif kind == 4:
+                sentence = f"{pick(PLATFORMS)} support for {pick(FEATURES)} works now."
+            elif kind == 5:
+                sentence = f"We should move {pick(FEATURES)} to the next release."
+            elif kind == 6:
+                sentence = "No updates from me this week."
+            else:
+                sentence = f"I opened an issue: {self.url('issues')}"
             if rng.random() < 0.2:
-                sentence += f"\nIt depends on {rng.choice(COMPONENTS)}."
+                sentence += f"\nIt depends on {pick(COMPONENTS)}."
             if rng.random() < 0.05:
                 lines += [sentence, ""]  # a paragraph with no speaker
             else:
@@ -378,54 +469,55 @@ class Meeting:
         present = set(self.participants)
         # Carry over the team's recent open items, mostly those whose owners came.
         recent = team.open[-2 * count :]
-        candidates = [t for t in recent if set(t.owners) <= present or rng.random() < 0.15]
+        candidates = [
+            t
+            for t in recent
+            if (set(t.owners) <= present if t.owners else rng.random() < 0.5)
+            or (rng.random() < 0.15 and self.can_name(t))
+        ]
         carried = rng.sample(candidates, min(len(candidates), round(count * rng.uniform(0.4, 0.6))))
-        tasks = [(t, rng.random() < 0.3) for t in carried]  # (task, reworded)
-        tasks += [(self.new_task(), False) for _ in range(count - len(carried))]
+        new = [self.new_task() for _ in range(count - len(carried))]
+        tasks = carried + new
         rng.shuffle(tasks)
 
         paragraphs = rng.random() < 0.75
         lines: list[str] = []
-        bare: dict[Person, list[str]] = {}
-        for task, reword in tasks:
-            text = task.text(rng, reword)
+        bare: dict[str, list[str]] = {}  # a bare "OWNER:" over a list of their items
+        for task in tasks:
+            text = task.wording(rng) if task in carried else task.text
             owners = self.owners(task)
             if task.form == "bare" and paragraphs:
-                bare.setdefault(task.owners[0], []).append(text)
+                bare.setdefault(owners, []).append(text)
             elif task.form == "details" and paragraphs:
                 lines += [f"{owners}: {text}:", *(f"- {d}" for d in task.details), ""]
             elif task.form == "to":
                 lines += [f"{owners} to {text[0].lower()}{text[1:]}", ""]
             else:
                 lines += [f"{owners}: {text}", ""]
-        for person, texts in bare.items():
-            lines += [f"{self.name(person, 'initials')}:", ""]
+        for owners, texts in bare.items():
+            lines += [f"{owners}:", ""]
             lines += [f"- {text}" for text in texts] + [""]
-        for _ in range(rng.randint(0, 3)):
-            lines += [self.decision(), ""]
+        decisions = {self.decision() for _ in range(rng.randint(0, 3))}
+        lines += [line for decision in sorted(decisions) for line in (decision, "")]
         if not paragraphs:
-            lines = [f"- {line}" if line and line[0] != "-" else line for line in lines]
-            lines = [line for line in lines if line]
+            lines = [f"- {line}" for line in lines if line]
 
         for task in carried:
             team.open.remove(task)
-            if rng.random() < 0.3:
-                team.done.append(task)
-            else:
-                team.open.append(task)
-        team.open += [t for t, _ in tasks if t not in carried]
-        del team.open[:-200]  # items nobody mentions for long are forgotten
+            (team.done if rng.random() < 0.3 else team.open).append(task)
+        team.open += new
+        del team.open[:-200]  # what nobody mentions for long is forgotten
         return lines
 
     def decision(self) -> str:
         rng = self.rng
         later = self.date + dt.timedelta(days=rng.choice([7, 14]))
+        feature = rng.choice(FEATURES)
         return rng.choice(
             [
                 f"We meet next on {later:%A}, {later:%B} {later.day}, {later.year}.",
-                f"{rng.choice(FEATURES).capitalize()} moves to the next release.",
-                f"Version {self.team.version}.{rng.randint(0, 20)} ships without "
-                f"{rng.choice(FEATURES)}.",
+                f"{feature[0].upper()}{feature[1:]} moves to the next release.",
+                f"Version {self.team.version} ships without {rng.choice(FEATURES)}.",
                 f"We keep {rng.choice(COMPONENTS)} as it is for now.",
             ]
         )
@@ -435,7 +527,16 @@ def generate(out_dir: Path, meetings: int, teams: int = 1, seed: int = 1) -> lis
     """Write ``meetings`` minutes files under ``out_dir``/team-NN/ and return their paths."""
     rng = random.Random(seed)
     pool = people_pool()
-    all_teams = [Team(i, pool, rng) for i in range(teams)]
+    all_teams = [
+        Team(
+            name=f"team-{i:02d}",
+            roster=rng.sample(pool, rng.randint(12, 18)),
+            weekday=i % 5,
+            hour=rng.choice([10, 11, 13, 15, 16]),
+            major=rng.randint(1, 9),
+        )
+        for i in range(teams)
+    ]
     weights = [rng.uniform(0.5, 1.5) for _ in all_teams]
     counters: dict[str, int] = {}
     out_dir = Path(out_dir)
@@ -443,7 +544,7 @@ def generate(out_dir: Path, meetings: int, teams: int = 1, seed: int = 1) -> lis
         (out_dir / team.name).mkdir(parents=True, exist_ok=True)
     paths = []
     for i in range(meetings):
-        # Every team meets once before the busier ones meet more often.
+        # Every team meets once, then the busier teams meet more often.
         team = all_teams[i] if i < teams else rng.choices(all_teams, weights)[0]
         date = team.next_date(rng)
         path = out_dir / team.name / f"{date.isoformat()}.md"
@@ -454,10 +555,10 @@ def generate(out_dir: Path, meetings: int, teams: int = 1, seed: int = 1) -> lis
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Write a corpus of realistic minutes files.")
-    parser.add_argument("out_dir", type=Path)
-    parser.add_argument("--meetings", type=int, required=True)
-    parser.add_argument("--teams", type=int, default=1)
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("out_dir", type=Path, help="where to write (one folder per team)")
+    parser.add_argument("--meetings", type=int, required=True, help="how many files")
+    parser.add_argument("--teams", type=int, default=1, help="how many teams (default 1)")
+    parser.add_argument("--seed", type=int, default=1, help="the same seed gives the same files")
     args = parser.parse_args(argv)
     if args.meetings < 0 or args.teams < 1:
         parser.error("--meetings must be at least 0 and --teams at least 1")

@@ -40,7 +40,7 @@ from meetings.models import (
     Topic,
     name_key,
 )
-from meetings.people import Resolver, is_group
+from meetings.people import Resolver, is_group, resolve
 
 DATE_IN_NAME = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -103,17 +103,40 @@ class Summary:
         }
 
 
-def minutes_files(paths: Iterable[Path]) -> list[Path]:
-    """The ``.md`` files named, and those below the folders named, sorted."""
-    found = []
+def read_minutes(paths: Iterable[Path]) -> tuple[list[tuple[Path, bytes | OSError]], list[Path]]:
+    """Read the files named, and the ``.md`` files below the folders named, sorted.
+
+    Returns (path, content or the error reading it) pairs, and the paths
+    passed over: Markdown in a folder that is not minutes, such as a README.
+    """
+    found, skipped = [], []
     for path in paths:
-        if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*.md") if p.is_file()))
-        elif path.exists():
-            found.append(path)
-        else:
+        if not path.exists():
             raise FileNotFoundError(f"{path}: no such file or folder")
-    return found
+        scanned = path.is_dir()
+        files = sorted(p for p in path.rglob("*.md") if p.is_file()) if scanned else [path]
+        for file in files:
+            try:
+                data = file.read_bytes()
+            except OSError as error:
+                found.append((file, error))
+                continue
+            if scanned and not looks_like_minutes(file.name, data):
+                skipped.append(file)
+                continue
+            found.append((file, data))
+    return found, skipped
+
+
+def looks_like_minutes(file_name, data):
+    """Whether a Markdown file found in a folder is minutes rather than other docs.
+
+    Minutes have front matter or a date in their name; a README or a list of
+    topics beside them has neither, and is passed over rather than failed.
+    """
+    return data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"---") or bool(
+        DATE_IN_NAME.search(file_name)
+    )
 
 
 def default_root(paths: list[Path]) -> Path:
@@ -155,38 +178,14 @@ def import_paths(
 ) -> Summary:
     """Import the minutes files at ``paths`` (files or folders), oldest meeting first."""
     root = root or default_root(paths)
-    uploads = []
-    skipped = []
-    for path in paths:
-        scanned = path.is_dir()
-        for file in minutes_files([path]):
-            source = source_name(file, root)
-            try:
-                data = file.read_bytes()
-            except OSError as error:
-                uploads.append((source, error))
-                continue
-            if scanned and not looks_like_minutes(file.name, data):
-                skipped.append(source)
-                continue
-            uploads.append((source, data))
+    found, skipped = read_minutes(paths)
+    uploads = [(source_name(path, root), data) for path, data in found]
     summary = import_many(uploads, dry_run=dry_run, progress=progress)
-    summary.skipped = skipped
+    summary.skipped = [source_name(path, root) for path in skipped]
     return summary
 
 
-def looks_like_minutes(file_name, data):
-    """Whether a Markdown file found in a folder is minutes rather than other docs.
-
-    Minutes have front matter or a date in their name; a README or a list of
-    topics beside them has neither, and is passed over rather than failed.
-    """
-    return data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"---") or bool(
-        DATE_IN_NAME.search(file_name)
-    )
-
-
-def import_many(uploads, *, dry_run=False, progress=None, on_disk=None) -> Summary:
+def import_many(uploads, *, dry_run=False, progress=None) -> Summary:
     """Import ``(source, bytes)`` pairs, oldest meeting first, one transaction each.
 
     A dry run goes through exactly the same steps and rolls them all back.
@@ -296,12 +295,15 @@ class Importer:
         self.claimed.add(meeting.pk)
 
         participants = self.write_participants(meeting, minutes.participants, result.outcome)
-        resolver = Resolver(participants)
+        resolver = Resolver(participants, teams)
         if result.outcome == Outcome.UPDATED:
             meeting.agenda.all().delete()
             meeting.topics.all().delete()
         self.write_discussion(meeting, minutes, resolver)
         self.write_items(meeting, minutes, resolver, result)
+        if result.outcome == Outcome.UPDATED:
+            resolve(meetings=[meeting])  # the items kept, under the new participants and teams
+        resolve(keys={person.key for person in participants}, unresolved=True)  # by handle
         result.meeting = meeting
         result.action_items = len(minutes.action_items)
         result.decisions = len(minutes.decisions)

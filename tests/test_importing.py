@@ -119,7 +119,7 @@ def test_an_edited_file_keeps_item_ids_and_statuses_of_lines_still_there():
     social.set_status(user, Item.Status.IN_PROGRESS)
 
     edited = JANUARY.replace("Arrange meetings", "Arange meetings")  # a typo slips in
-    edited = edited.replace("* RD/AJ: Post on social media\n", "")
+    edited = edited.replace("    * RD/AJ: Post on social media\n", "")
     edited = edited.replace("* We meet", "* AJ: Fix the CI pipeline\n    * We meet")
     result = import_text(edited)
 
@@ -139,7 +139,7 @@ def test_an_edited_file_keeps_item_ids_and_statuses_of_lines_still_there():
 def test_a_line_that_comes_back_brings_its_item_back():
     import_text(JANUARY)
     social = Item.objects.get(text="Post on social media")
-    import_text(JANUARY.replace("* RD/AJ: Post on social media\n", ""))
+    import_text(JANUARY.replace("    * RD/AJ: Post on social media\n", ""))
     import_text(JANUARY)
 
     social.refresh_from_db()
@@ -173,7 +173,11 @@ def test_a_broken_file_writes_nothing_and_the_others_still_import():
         ]
     )
 
-    assert [r.outcome for r in summary.results] == [Outcome.IMPORTED, Outcome.FAILED]
+    outcomes = {r.source: r.outcome for r in summary.results}
+    assert outcomes == {
+        "team/2024-01-10.md": Outcome.IMPORTED,
+        "team/2024-01-17.md": Outcome.FAILED,
+    }
     assert "team/2024-01-17.md" in summary.failed[0].error
     assert Meeting.objects.get().source == "team/2024-01-10.md"
 
@@ -354,7 +358,7 @@ def test_parse_minutes_prints_the_json_of_section_6_and_writes_nothing(tmp_path)
 
 
 def test_parse_minutes_reports_a_bad_file_in_the_json_and_exits_non_zero(tmp_path):
-    (tmp_path / "a.md").write_bytes(b"")
+    (tmp_path / "2024-01-03.md").write_bytes(b"\xff\xfe")
     (tmp_path / "2024-01-10.md").write_bytes(minutes_text(JANUARY))
     out = StringIO()
 
@@ -363,8 +367,20 @@ def test_parse_minutes_reports_a_bad_file_in_the_json_and_exits_non_zero(tmp_pat
 
     parsed = json.loads(out.getvalue())
     assert [p["source"] for p in parsed] == [
+        str(tmp_path / "2024-01-03.md"),
         str(tmp_path / "2024-01-10.md"),
-        str(tmp_path / "a.md"),
     ]
-    assert parsed[1]["error"].startswith(str(tmp_path / "a.md"))
-    assert parsed[1]["action_items"] == []
+    assert parsed[0]["error"].startswith(str(tmp_path / "2024-01-03.md") + ": not UTF-8")
+    assert parsed[0]["action_items"] == []
+    assert parsed[1]["error"] is None
+
+
+def test_parse_minutes_passes_over_a_readme_in_a_folder_and_says_so(tmp_path):
+    (tmp_path / "README.md").write_text("# Our minutes\n")
+    (tmp_path / "2024-01-10.md").write_bytes(minutes_text(JANUARY))
+    out, err = StringIO(), StringIO()
+
+    call_command("parse_minutes", str(tmp_path), "--json", stdout=out, stderr=err)
+
+    assert [p["source"] for p in json.loads(out.getvalue())] == [str(tmp_path / "2024-01-10.md")]
+    assert f"skipped: {tmp_path / 'README.md'}" in err.getvalue()

@@ -5,14 +5,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from meetings import minutes
-from meetings.importing import minutes_files
+from meetings.importing import read_minutes
 
 
 class Command(BaseCommand):
     help = (
         "Parse minutes files and print what the tracker reads from them, without "
         "writing to the database. With --json, one JSON array with an object per "
-        "file, in the order given (a folder: its .md files, recursively, sorted)."
+        "file, in the order given (a folder: its .md files, recursively, sorted; "
+        "Markdown with neither front matter nor a date in its name is passed over)."
     )
 
     def add_arguments(self, parser):
@@ -22,17 +23,22 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, paths, as_json, **options):
+        try:
+            found, skipped = read_minutes(paths)
+        except FileNotFoundError as error:
+            raise CommandError(str(error)) from None
+        for path in skipped:
+            self.stderr.write(f"skipped: {path} (not minutes: no front matter, no date in name)")
+
         results = []
-        for path in _files(paths):
+        for path, data in found:
             source = str(path)
             try:
-                results.append(
-                    minutes.parse(path.read_bytes(), source, max_bytes=settings.MINUTES_MAX_BYTES)
-                )
+                if isinstance(data, OSError):
+                    raise minutes.MinutesError(f"{source}: {data.strerror}")
+                results.append(minutes.parse(data, source, max_bytes=settings.MINUTES_MAX_BYTES))
             except minutes.MinutesError as error:
                 results.append(minutes.parse_error(source, error))
-            except OSError as error:
-                results.append(minutes.Minutes(source=source, error=f"{source}: {error}"))
 
         if as_json:
             self.stdout.write(json.dumps([r.as_json() for r in results], ensure_ascii=False))
@@ -56,10 +62,3 @@ class Command(BaseCommand):
             self.stdout.write(f"  {item.line:>4}  {'/'.join(item.owners) or '-'}: {item.text}")
         for warning in result.warnings:
             self.stdout.write(f"  warning: {warning}")
-
-
-def _files(paths):
-    try:
-        return minutes_files(paths)
-    except FileNotFoundError as error:
-        raise CommandError(str(error)) from None
