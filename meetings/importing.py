@@ -190,14 +190,16 @@ def import_many(uploads, *, dry_run=False, progress=None) -> Summary:
 
     A dry run goes through exactly the same steps and rolls them all back.
     """
-    importer = Importer()
     summary = Summary()
-    pending = []
+    readable = []
     for source, data in uploads:
         if isinstance(data, Exception):
             summary.results.append(FileResult(source, Outcome.FAILED, error=f"{source}: {data}"))
-            continue
-        pending.append(importer.prepare(source, data))
+        else:
+            readable.append((source, data))
+    importer = Importer(source for source, _ in readable)
+    pending = [importer.prepare(source, data) for source, data in readable]
+    importer.look_around(pending)
     # Date order, so that an item raised again later is a mention of the earlier one.
     pending.sort(key=lambda p: (p.minutes.date if p.minutes else _NO_DATE, p.source))
     # A real run commits file by file; a dry run wraps them all to roll them back.
@@ -232,17 +234,42 @@ class Prepared:
 class Importer:
     """Imports files one by one, remembering teams and people across files."""
 
-    def __init__(self):
+    def __init__(self, sources):
         self.teams = {}
         self.people = {}
         # Meetings this run has written: a later file may not take them over.
         self.claimed = set()
+        # What the database already holds that the files may meet, read in a few
+        # queries up front rather than a few for each file.
+        self.existing = {
+            meeting.source: meeting
+            for chunk in _chunks(list(sources))
+            for meeting in Meeting.objects.filter(source__in=chunk)
+        }
+        self.by_name_and_date = {}
+        self.by_team_and_date = {}
+
+    def look_around(self, pending):
+        """Read the meetings that new files may be another copy of, or share a date with."""
+        new = [p.minutes for p in pending if p.minutes and p.meeting is None]
+        names = {(Path(m.source).name, m.date) for m in new}
+        for chunk in _chunks(sorted({name for name, _ in names})):
+            for meeting in Meeting.objects.filter(file_name__in=chunk).prefetch_related("teams"):
+                if (meeting.file_name, meeting.date) in names:
+                    key = (meeting.file_name, meeting.date)
+                    self.by_name_and_date.setdefault(key, []).append(meeting)
+        Through = Meeting.teams.through
+        for chunk in _chunks(sorted({m.date for m in new})):
+            for team_id, date, source in Through.objects.filter(
+                meeting__date__in=chunk
+            ).values_list("team_id", "meeting__date", "meeting__source"):
+                self.by_team_and_date.setdefault((team_id, date), []).append(source)
 
     def prepare(self, source, data) -> Prepared:
         """Read and parse one file; unchanged files are recognised without parsing."""
         content_hash = hashlib.sha256(data).hexdigest()
         prepared = Prepared(source, content_hash)
-        existing = Meeting.objects.filter(source=source).first()
+        existing = self.existing.get(source)
         if existing and existing.content_hash == content_hash:
             prepared.meeting = existing
             return prepared
@@ -274,13 +301,13 @@ class Importer:
 
     def write(self, prepared: Prepared) -> FileResult:
         minutes = prepared.minutes
-        teams = [self.team(name) for name in minutes.teams]
+        teams = list(dict.fromkeys(self.team(name) for name in minutes.teams))
         meeting = prepared.meeting or self.meeting_uploaded_elsewhere(minutes, teams, prepared)
         result = FileResult(prepared.source, Outcome.UPDATED if meeting else Outcome.IMPORTED)
         result.warnings = list(minutes.warnings)
         if meeting is None:
             meeting = Meeting(source=prepared.source, created=timezone.now())
-            result.warnings.extend(self.same_date_warnings(minutes, teams))
+            result.warnings.extend(self.same_date_warnings(minutes, teams, prepared.source))
         meeting.file_name = Path(prepared.source).name
         meeting.date = minutes.date
         meeting.datetime = _aware(minutes.datetime)
@@ -291,7 +318,12 @@ class Importer:
         meeting.warnings = result.warnings
         meeting.updated = timezone.now()
         meeting.save()
-        meeting.teams.set(teams)
+        if result.outcome == Outcome.UPDATED:
+            meeting.teams.set(teams)
+        else:
+            Meeting.teams.through.objects.bulk_create(
+                Meeting.teams.through(meeting=meeting, team=team) for team in teams
+            )
         self.claimed.add(meeting.pk)
 
         participants = self.write_participants(meeting, minutes.participants, result.outcome)
@@ -362,26 +394,23 @@ class Importer:
 
     def meeting_uploaded_elsewhere(self, minutes, teams, prepared):
         """The one meeting with this file name, date and teams, for a file given alone."""
-        file_name = Path(prepared.source).name
         team_ids = {team.pk for team in teams}
         candidates = [
             meeting
-            for meeting in Meeting.objects.filter(file_name=file_name, date=minutes.date)
-            .exclude(pk__in=self.claimed)
-            .prefetch_related("teams")
-            if {team.pk for team in meeting.teams.all()} == team_ids
+            for meeting in self.by_name_and_date.get((Path(prepared.source).name, minutes.date), [])
+            if meeting.pk not in self.claimed
+            and {team.pk for team in meeting.teams.all()} == team_ids
         ]
         return candidates[0] if len(candidates) == 1 else None
 
-    def same_date_warnings(self, minutes, teams):
-        others = (
-            Meeting.objects.filter(date=minutes.date, teams__in=teams)
-            .distinct()
-            .values_list("source", flat=True)
-        )
-        return [
-            f"another meeting of the same team on {minutes.date}: {source}" for source in others
-        ]
+    def same_date_warnings(self, minutes, teams, source):
+        """Warn of another meeting of one of these teams on this date, and remember this one."""
+        others = []
+        for team in teams:
+            sources = self.by_team_and_date.setdefault((team.pk, minutes.date), [])
+            others.extend(s for s in sources if s not in others)
+            sources.append(source)
+        return [f"another meeting of the same team on {minutes.date}: {other}" for other in others]
 
     # Content
 
@@ -410,7 +439,8 @@ class Importer:
         parsed = [(Item.Kind.ACTION, a.owners, a) for a in minutes.action_items] + [
             (Item.Kind.DECISION, [], d) for d in minutes.decisions
         ]
-        old = list(meeting.mentions.select_related("item")) if meeting.pk else []
+        updating = result.outcome == Outcome.UPDATED
+        old = list(meeting.mentions.select_related("item")) if updating else []
         pairs, new = _pair_mentions(old, parsed)
         touched = []
         for mention, (_kind, owners, entry), position in pairs:
@@ -529,6 +559,12 @@ def _refresh_items(item_ids):
             item.meeting = live[0].meeting
             item.raised = live[0].meeting.date
     Item.objects.bulk_update(items, ["removed", "mention_count", "text", "meeting", "raised"])
+
+
+def _chunks(values, size=500):
+    """Slices of a list short enough for any database's limit on query parameters."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def _name_ref(model, name, position, resolver, **fields):
