@@ -26,9 +26,14 @@ from django.utils.text import slugify
 from rapidfuzz import fuzz
 
 from meetings import minutes as parser
+from meetings.matching import Match, Matcher, Said, suggest_done
 from meetings.models import (
     AgendaItem,
+    Candidate,
+    DoneSuggestion,
+    Event,
     Item,
+    Link,
     Meeting,
     Mention,
     Owner,
@@ -38,6 +43,7 @@ from meetings.models import (
     Statement,
     Team,
     Topic,
+    Verdict,
     name_key,
 )
 from meetings.people import Resolver, is_group, resolve
@@ -69,6 +75,8 @@ class FileResult:
     changed: list[tuple[str, str]] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     kept: int = 0
+    # New lines that became mentions of open items from earlier meetings.
+    linked: int = 0
 
 
 @dataclass
@@ -332,7 +340,8 @@ class Importer:
             meeting.agenda.all().delete()
             meeting.topics.all().delete()
         self.write_discussion(meeting, minutes, resolver)
-        self.write_items(meeting, minutes, resolver, result)
+        self.write_items(meeting, teams, minutes, resolver, result)
+        self.write_done_suggestions(meeting, teams, minutes)
         if result.outcome == Outcome.UPDATED:
             resolve(meetings=[meeting])  # the items kept, under the new participants and teams
         resolve(keys={person.key for person in participants}, unresolved=True)  # by handle
@@ -435,105 +444,198 @@ class Importer:
             for position, name in enumerate(parsed.speakers)
         )
 
-    def write_items(self, meeting, minutes, resolver, result):
-        parsed = [(Item.Kind.ACTION, a.owners, a) for a in minutes.action_items] + [
-            (Item.Kind.DECISION, [], d) for d in minutes.decisions
-        ]
-        updating = result.outcome == Outcome.UPDATED
-        old = list(meeting.mentions.select_related("item")) if updating else []
-        pairs, new = _pair_mentions(old, parsed)
-        touched = []
-        for mention, (_kind, owners, entry), position in pairs:
-            if _normal(mention.text) != _normal(entry.text):
-                result.changed.append((mention.text, entry.text))
-            elif not mention.removed:
-                result.kept += 1
+    def write_items(self, meeting, teams, minutes, resolver, result):
+        lines = _lines(minutes)
+        old = (
+            list(meeting.mentions.select_related("item"))
+            if result.outcome == Outcome.UPDATED
+            else []
+        )
+        pairs, new = _pair_mentions(old, lines)
+        for mention, line in pairs:
+            if _normal(mention.text) != _normal(line.text):
+                result.changed.append((mention.text, line.text))
+            elif mention.removed:
+                result.added.append(line.text)
             else:
-                result.added.append(entry.text)
-            mention.text = entry.text
-            mention.line = entry.line
-            mention.position = position
-            mention.owners = list(owners)
+                result.kept += 1
+            mention.text = line.text
+            mention.line = line.line
+            mention.position = line.position
+            mention.owners = line.owners
             mention.removed = False
-            touched.append(mention)
-        gone = [m for m in old if m not in {p[0] for p in pairs} and not m.removed]
+        paired = {mention.pk for mention, _ in pairs}
+        gone = [m for m in old if m.pk not in paired and not m.removed]
         for mention in gone:
             mention.removed = True
             result.removed.append(mention.text)
-        Mention.objects.bulk_update(
-            touched + gone, ["text", "line", "position", "owners", "removed"]
-        )
-        self.create_items(meeting, new, resolver)
-        result.added.extend(entry.text for _, (_, _, entry), _ in new)
-        _refresh_items({m.item_id for m in touched + gone})
+        touched = [mention for mention, _ in pairs] + gone
+        Mention.objects.bulk_update(touched, ["text", "line", "position", "owners", "removed"])
 
-    def create_items(self, meeting, new, resolver):
+        actions = [line for line in new if line.kind == Item.Kind.ACTION]
+        if actions:
+            found = Matcher(meeting, teams).match(actions)
+            for line, (match, weaker) in zip(actions, found, strict=True):
+                line.match, line.weaker = match, weaker
+        repeated = [line for line in new if line.match]
+        self.add_mentions(meeting, repeated, resolver)
+        fresh = [line for line in new if not line.match]
+        self.create_items(meeting, fresh, resolver)
+        result.added.extend(line.text for line in new)
+        result.linked = len(repeated)
+        _refresh_items({m.item_id for m in touched} | {line.match.item.pk for line in repeated})
+
+    def write_done_suggestions(self, meeting, teams, minutes):
+        """What this meeting says is done, as suggestions on the open items it names."""
+        DoneSuggestion.objects.filter(meeting=meeting, state=Verdict.PENDING).delete()
+        said = [
+            Said(s.text, s.line, tuple(s.speakers)) for t in minutes.topics for s in t.statements
+        ] + [Said(d.text, d.line) for d in minutes.decisions]
+        DoneSuggestion.objects.bulk_create(
+            suggest_done(meeting, teams, said), ignore_conflicts=True
+        )
+
+    def add_mentions(self, meeting, repeated, resolver):
+        """Lines that repeat an open item become mentions of it; owners follow the minutes."""
+        Mention.objects.bulk_create(
+            Mention(
+                item=line.match.item,
+                meeting=meeting,
+                owners=line.owners,
+                text=line.text,
+                line=line.line,
+                position=line.position,
+                reason=line.match.reason,
+                score=line.match.score,
+            )
+            for line in repeated
+        )
+        Link.objects.bulk_create(
+            (Link(item=line.match.item, url=url) for line in repeated for url in line.links),
+            ignore_conflicts=True,
+        )
+        changed = [
+            (line, line.match.item)
+            for line in repeated
+            if sorted(name_key(o) for o in line.owners)
+            != sorted(owner.key for owner in line.match.item.owners.all())
+        ]
+        if not changed:
+            return
+        Owner.objects.filter(item__in=[item for _, item in changed]).delete()
+        Owner.objects.bulk_create(
+            _name_ref(Owner, name, position, resolver, item=item)
+            for line, item in changed
+            for position, name in enumerate(line.owners)
+        )
+        Event.objects.bulk_create(
+            Event(
+                item=item,
+                kind=Event.Kind.OWNERS,
+                text=(
+                    f"Owners changed from {', '.join(o.name for o in item.owners.all()) or 'none'} "
+                    f"to {', '.join(line.owners) or 'none'} by the minutes of {meeting.date}."
+                ),
+            )
+            for line, item in changed
+        )
+
+    def create_items(self, meeting, lines, resolver):
         items = Item.objects.bulk_create(
             Item(
-                kind=kind,
-                text=entry.text,
-                links=list(entry.links),
+                kind=line.kind,
+                text=line.text,
+                links=line.links,
                 meeting=meeting,
                 raised=meeting.date,
+                last_raised=meeting.date,
             )
-            for _, (kind, _, entry), _ in new
+            for line in lines
         )
         Mention.objects.bulk_create(
             Mention(
                 item=item,
                 meeting=meeting,
-                owners=list(owners),
-                text=entry.text,
-                line=entry.line,
-                position=position,
+                owners=line.owners,
+                text=line.text,
+                line=line.line,
+                position=line.position,
             )
-            for item, (_, (_, owners, entry), position) in zip(items, new, strict=True)
+            for item, line in zip(items, lines, strict=True)
         )
         Owner.objects.bulk_create(
             _name_ref(Owner, name, position, resolver, item=item)
-            for item, (_, (_, owners, _), _) in zip(items, new, strict=True)
-            for position, name in enumerate(owners)
+            for item, line in zip(items, lines, strict=True)
+            for position, name in enumerate(line.owners)
+        )
+        Link.objects.bulk_create(
+            Link(item=item, url=url)
+            for item, line in zip(items, lines, strict=True)
+            for url in line.links
+        )
+        Candidate.objects.bulk_create(
+            (
+                Candidate(item=match.item, other=item, score=match.score, reason=match.reason)
+                for item, line in zip(items, lines, strict=True)
+                for match in line.weaker
+            ),
+            ignore_conflicts=True,
         )
 
 
-def _pair_mentions(old, parsed):
-    """Pair the meeting's existing mentions with the items the edited file writes.
+@dataclass
+class Line:
+    """An action item or decision as this file writes it, and where."""
 
-    Returns (mention, parsed entry, position) pairs, and the parsed entries
-    left over as (None, entry, position). Exact matches first, then a line
-    whose owners are the same and whose text is nearly the same (a typo fix).
+    kind: str
+    owners: list[str]
+    text: str
+    links: list[str]
+    line: int
+    position: int = 0
+    # An open item of an earlier meeting that this line repeats, or weaker guesses.
+    match: Match | None = None
+    weaker: list[Match] = field(default_factory=list)
+
+
+def _lines(minutes):
+    lines = [
+        Line(Item.Kind.ACTION, list(a.owners), a.text, list(a.links), a.line)
+        for a in minutes.action_items
+    ] + [Line(Item.Kind.DECISION, [], d.text, list(d.links), d.line) for d in minutes.decisions]
+    for position, line in enumerate(lines):
+        line.position = position
+    return lines
+
+
+def _pair_mentions(old, lines):
+    """Pair the meeting's existing mentions with the lines the edited file writes.
+
+    Returns (mention, line) pairs and the lines left over. Exact matches first,
+    then a line whose owners are the same and whose text is nearly the same
+    (a typo fix).
     """
-    numbered = list(enumerate(parsed))
     free = list(old)
-    pairs = []
-    left = []
-    for position, (kind, owners, entry) in numbered:
-        match = _take(free, kind, owners, lambda m, e=entry: _normal(m.text) == _normal(e.text))
-        if match:
-            pairs.append((match, (kind, owners, entry), position))
-        else:
-            left.append((position, (kind, owners, entry)))
+    pairs, left = [], []
+    for line in lines:
+        text = _normal(line.text)
+        match = _take(free, line, lambda m, t=text: _normal(m.text) == t)
+        (pairs.append((match, line)) if match else left.append(line))
     new = []
-    for position, (kind, owners, entry) in left:
-        text = _normal(entry.text)
+    for line in left:
+        text = _normal(line.text)
         match = _take(
-            free,
-            kind,
-            owners,
-            lambda m, t=text: fuzz.ratio(_normal(m.text), t) >= SAME_ITEM_SIMILARITY,
+            free, line, lambda m, t=text: fuzz.ratio(_normal(m.text), t) >= SAME_ITEM_SIMILARITY
         )
-        if match:
-            pairs.append((match, (kind, owners, entry), position))
-        else:
-            new.append((None, (kind, owners, entry), position))
+        (pairs.append((match, line)) if match else new.append(line))
     return pairs, new
 
 
-def _take(free, kind, owners, same_text):
-    keys = sorted(name_key(o) for o in owners)
+def _take(free, line, same_text):
+    keys = sorted(name_key(o) for o in line.owners)
     for mention in free:
         if (
-            mention.item.kind == kind
+            mention.item.kind == line.kind
             and sorted(name_key(o) for o in mention.owners) == keys
             and same_text(mention)
         ):
@@ -543,22 +645,8 @@ def _take(free, kind, owners, same_text):
 
 
 def _refresh_items(item_ids):
-    """Bring items in step with their mentions: text, first meeting, count, removed."""
-    if not item_ids:
-        return
-    items = Item.objects.filter(pk__in=item_ids).prefetch_related("mentions__meeting")
-    for item in items:
-        live = sorted(
-            (m for m in item.mentions.all() if not m.removed),
-            key=lambda m: (m.meeting.date, m.meeting_id, m.position),
-        )
-        item.removed = not live
-        item.mention_count = len(live)
-        if live:
-            item.text = live[-1].text
-            item.meeting = live[0].meeting
-            item.raised = live[0].meeting.date
-    Item.objects.bulk_update(items, ["removed", "mention_count", "text", "meeting", "raised"])
+    if item_ids:
+        Item.objects.filter(pk__in=item_ids).refresh_from_mentions()
 
 
 def _chunks(values, size=500):

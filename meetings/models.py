@@ -8,8 +8,9 @@ makes one mention per item; matching across meetings adds more.
 import unicodedata
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -47,6 +48,19 @@ class Team(models.Model):
         return reverse("meetings:team", args=[self.slug])
 
 
+def validate_name(text):
+    """Refuse a handle or alias that hides characters, or that has nothing to match on."""
+    hidden = sorted({c for c in text if unicodedata.category(c) in ("Cc", "Cf")})
+    if hidden:
+        names = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'CONTROL')}" for c in hidden)
+        raise ValidationError(
+            f"Invisible characters ({names}) would make this look like another name.",
+            code="invisible",
+        )
+    if not any(c.isalnum() for c in text):
+        raise ValidationError("A name needs at least one letter or digit.", code="no_letters")
+
+
 class Person(models.Model):
     name = models.CharField(max_length=100, help_text="How the tracker shows this person.")
     handle = models.CharField(max_length=100, unique=True)
@@ -75,6 +89,39 @@ class Person(models.Model):
 
     def get_absolute_url(self):
         return reverse("meetings:person", args=[self.handle])
+
+    def clean(self):
+        self.key = name_key(self.handle)
+        errors = {}
+        try:
+            validate_name(self.handle)
+        except ValidationError as error:
+            errors["handle"] = error
+        else:
+            same = Person.objects.filter(key=self.key).exclude(pk=self.pk).first()
+            alias = Alias.objects.filter(key=self.key).exclude(person=self.pk).first()
+            if same:
+                errors["handle"] = f"{same} has this handle already (case and accents aside)."
+            elif alias:
+                errors["handle"] = (
+                    f"“{alias.text}” is an alias of {alias.person}: two people cannot share "
+                    "a name. Change or delete that alias first."
+                )
+        if self.name:
+            try:
+                validate_name(self.name)
+            except ValidationError as error:
+                errors["name"] = error
+        if errors:
+            raise ValidationError(errors)
+
+    def items(self):
+        """The items this person owns, directly or as a participant of a group owner."""
+        return Item.objects.owned_by(self)
+
+    def teams(self):
+        """The teams of the meetings this person took part in."""
+        return Team.objects.filter(meetings__participations__person=self).distinct()
 
 
 class Alias(models.Model):
@@ -114,6 +161,40 @@ class Alias(models.Model):
     def save(self, *args, **kwargs):
         self.key = name_key(self.text)
         super().save(*args, **kwargs)
+
+    def clean(self):
+        from meetings.people.names import is_group  # meetings.people imports this module
+
+        self.key = name_key(self.text)
+        try:
+            validate_name(self.text)
+        except ValidationError as error:
+            raise ValidationError({"text": error}) from None
+        if is_group(self.text):
+            raise ValidationError(
+                {"text": f"“{self.text}” stands for everyone at a meeting, not for one person."}
+            )
+        holder = Person.objects.filter(key=self.key).first()
+        if holder and holder.pk == self.person_id:
+            raise ValidationError({"text": f"“{self.text}” is {holder}'s handle already."})
+        if holder:
+            raise ValidationError(
+                {
+                    "text": f"“{self.text}” is the handle of {holder}: an alias cannot make two "
+                    "people share a handle."
+                }
+            )
+        taken = (
+            Alias.objects.filter(key=self.key, team=self.team_id)
+            .exclude(pk=self.pk)
+            .select_related("person", "team")
+            .first()
+        )
+        if taken:
+            where = f"in {taken.team}" if taken.team else "everywhere"
+            raise ValidationError(
+                {"text": f"“{taken.text}” stands for {taken.person} {where} already."}
+            )
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -237,10 +318,36 @@ class Speaker(NameRef):
 
     class Meta:
         ordering = ["statement", "position"]
-        indexes = [models.Index(fields=["person"], name="speaker_person_idx")]
+        indexes = [
+            models.Index(fields=["person"], name="speaker_person_idx"),
+            # Mapping a name resolves every speaker written so; unresolved names by key.
+            models.Index(fields=["key"], name="speaker_key_idx"),
+        ]
 
 
 class ItemQuerySet(models.QuerySet):
+    def refresh_from_mentions(self):
+        """Bring items in step with their mentions: text, first and last meeting, count.
+
+        An item no minutes write any more is marked removed, never deleted.
+        """
+        items = list(self.prefetch_related("mentions__meeting"))
+        for item in items:
+            live = sorted(
+                (m for m in item.mentions.all() if not m.removed),
+                key=lambda m: (m.meeting.date, m.meeting_id, m.position),
+            )
+            item.removed = not live
+            item.mention_count = len(live)
+            if live:
+                item.text = live[-1].text
+                item.meeting = live[0].meeting
+                item.raised = live[0].meeting.date
+                item.last_raised = live[-1].meeting.date
+        Item.objects.bulk_update(
+            items, ["removed", "mention_count", "text", "meeting", "raised", "last_raised"]
+        )
+
     def actions(self):
         return self.filter(kind=Item.Kind.ACTION)
 
@@ -255,14 +362,15 @@ class ItemQuerySet(models.QuerySet):
         return self.filter(removed=False)
 
     def owned_by(self, person):
-        """Items the person owns, by name or as a member of a group owner."""
-        direct = Owner.objects.filter(item=OuterRef("pk"), person=person)
-        group = Owner.objects.filter(
-            item=OuterRef("pk"),
-            is_group=True,
-            item__meeting__participations__person=person,
-        )
-        return self.filter(Exists(direct) | Exists(group))
+        """Items the person owns, by name or as a participant of a meeting a group owns them in.
+
+        One query: owner_person_idx finds the direct ones; the person's meetings
+        (participant_person) and owner_group_idx the group ones.
+        """
+        direct = Owner.objects.filter(person=person).values("item")
+        meetings = Participant.objects.filter(person=person).values("meeting")
+        group = Owner.objects.filter(item=OuterRef("pk"), is_group=True)
+        return self.filter(Q(pk__in=direct) | Q(Exists(group), meeting__in=meetings))
 
     def owned_by_name(self, name):
         """Items whose owners, as written, include ``name`` (case and accents aside)."""
@@ -271,8 +379,48 @@ class ItemQuerySet(models.QuerySet):
     def of_team(self, team):
         return self.filter(meeting__teams=team)
 
+    def of_owner(self, text):
+        """Items of an owner as the items list names one: a handle, or a name as written.
+
+        A person's handle means that person's items, group items included;
+        any text also finds the owners written that way, resolved or not.
+        """
+        key = name_key(text)
+        written = Owner.objects.filter(key=key)
+        direct = Owner.objects.filter(person__key=key)
+        group = Owner.objects.filter(is_group=True, item__meeting__participations__person__key=key)
+        # Sets of ids rather than EXISTS per item: the database starts from the
+        # owner's few rows instead of testing every item (the items list by person).
+        return self.filter(
+            Q(pk__in=written.values("item"))
+            | Q(pk__in=direct.values("item"))
+            | Q(pk__in=group.values("item"))
+        )
+
+    def mentioned_in(self, meeting):
+        """Items that a meeting's minutes write, whichever meeting raised them first."""
+        return self.filter(
+            Exists(Mention.objects.filter(item=OuterRef("pk"), meeting=meeting, removed=False))
+        )
+
+    def for_rows(self):
+        """With what a row of items shows: owners and their people, the meeting and its teams."""
+        return self.select_related("meeting").prefetch_related(
+            Prefetch("owners", queryset=Owner.objects.select_related("person")),
+            "meeting__teams",
+        )
+
+    def with_last_mentioned(self):
+        """Annotates ``last_mentioned``: the date of the latest minutes that write the item."""
+        latest = Mention.objects.filter(item=OuterRef("pk"), removed=False).order_by(
+            "-meeting__date"
+        )
+        return self.annotate(last_mentioned=Subquery(latest.values("meeting__date")[:1]))
+
 
 class Item(models.Model):
+    """An action item or decision as the tracker follows it across meetings."""
+
     class Kind(models.TextChoices):
         ACTION = "action", "Action item"
         DECISION = "decision", "Decision"
@@ -294,6 +442,8 @@ class Item(models.Model):
     # The meeting that first raised the item, and its date: the item's age.
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
     raised = models.DateField()
+    # The date of the latest minutes that write it: matching looks at recent items.
+    last_raised = models.DateField(null=True, blank=True)
     # How many meetings' minutes write this item (kept in step with mentions).
     mention_count = models.PositiveIntegerField(default=1)
     # No imported minutes write it any more; kept so that its history is not lost.
@@ -309,6 +459,8 @@ class Item(models.Model):
             # Open items, oldest first: the default items list.
             models.Index(fields=["kind", "status", "raised"], name="item_kind_status_raised_idx"),
             models.Index(fields=["meeting", "kind"], name="item_meeting_idx"),
+            # Matching: open items raised lately.
+            models.Index(fields=["status", "last_raised"], name="item_status_last_raised_idx"),
         ]
 
     def __str__(self):
@@ -321,6 +473,11 @@ class Item(models.Model):
     def is_open(self):
         return self.kind == self.Kind.ACTION and self.status in self.Status.still_open()
 
+    @property
+    def status_version(self):
+        """What a status form carries to tell that someone changed the status since."""
+        return self.status_changed.isoformat() if self.status_changed else ""
+
     def set_status(self, user, status, note=""):
         """Change the status and record who did it, when and why."""
         with transaction.atomic():
@@ -331,6 +488,68 @@ class Item(models.Model):
             self.status_changed = change.created
             self.save(update_fields=["status", "status_changed"])
         return change
+
+    @transaction.atomic
+    def absorb(self, other, user):
+        """Link: ``other`` was the same task all along; its mentions and history join this item.
+
+        The owners become those of whichever item the minutes wrote last.
+        """
+        text = f"{user} linked #{other.pk} “{other.text[:80]}” into this item."
+        if (other.last_raised or other.raised) > (self.last_raised or self.raised):
+            self.owners.all().delete()
+            other.owners.update(item=self)
+        other.mentions.update(item=self, reason=f"linked by {user}", score=None)
+        other.status_changes.update(item=self)
+        other.events.update(item=self)
+        existing = set(self.link_rows.values_list("url", flat=True))
+        other.link_rows.exclude(url__in=existing).update(item=self)
+        other.delete()
+        Event.objects.create(item=self, kind=Event.Kind.LINKED, text=text, user=user)
+        Item.objects.filter(pk=self.pk).refresh_from_mentions()
+        self.refresh_from_db()
+
+    @transaction.atomic
+    def split(self, mention, user):
+        """Undo a wrong link: the mention becomes an item of its own. Returns the new item."""
+        if mention.item_id != self.pk or self.mentions.count() < 2:
+            raise ValueError("only a mention of this item, and not its only one, can be split off")
+        new = Item.objects.create(
+            kind=self.kind,
+            text=mention.text,
+            links=self.links,
+            meeting=mention.meeting,
+            raised=mention.meeting.date,
+            last_raised=mention.meeting.date,
+            status=Item.Status.OPEN,
+        )
+        mention.item = new
+        mention.reason = f"split off by {user}"
+        mention.score = None
+        mention.save(update_fields=["item", "reason", "score"])
+        Owner.objects.bulk_create(
+            Owner(item=new, name=name, key=name_key(name), position=position)
+            for position, name in enumerate(mention.owners)
+        )
+        Event.objects.bulk_create(
+            [
+                Event(
+                    item=self,
+                    kind=Event.Kind.SPLIT,
+                    user=user,
+                    text=f"{user} split off the mention of {mention.meeting.date} as #{new.pk}.",
+                ),
+                Event(
+                    item=new,
+                    kind=Event.Kind.SPLIT,
+                    user=user,
+                    text=f"{user} split this off #{self.pk} “{self.text[:80]}”.",
+                ),
+            ]
+        )
+        Item.objects.filter(pk__in=[self.pk, new.pk]).refresh_from_mentions()
+        self.refresh_from_db()
+        return new
 
 
 class Owner(NameRef):
@@ -345,6 +564,8 @@ class Owner(NameRef):
             # Items owned by a person; items owned by a name as written.
             models.Index(fields=["person", "item"], name="owner_person_idx"),
             models.Index(fields=["key", "item"], name="owner_key_idx"),
+            # Items owned by a group, for its members (ItemQuerySet.owned_by).
+            models.Index(fields=["item"], condition=Q(is_group=True), name="owner_group_idx"),
         ]
 
 
@@ -406,3 +627,129 @@ class ImportLog(models.Model):
 
     def __str__(self):
         return f"import of {len(self.files)} file(s) on {self.created:%Y-%m-%d %H:%M}"
+
+
+class Link(models.Model):
+    """A URL an item's text holds: the strongest evidence that two lines are one task."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="link_rows")
+    url = models.CharField(max_length=500)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["item", "url"], name="link_once")]
+        # Matching: the open items that name this pull request or issue.
+        indexes = [models.Index(fields=["url"], name="link_url_idx")]
+
+    def __str__(self):
+        return self.url
+
+
+class Verdict(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class Candidate(models.Model):
+    """A later item that is possibly the same as an earlier one: for a person to decide."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="candidates")
+    other = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="candidate_of")
+    score = models.FloatField()
+    reason = models.CharField(max_length=300)
+    state = models.CharField(max_length=10, choices=Verdict, default=Verdict.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-score", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "other"], name="candidate_once"),
+        ]
+        # The maintainers' review list: pending candidates.
+        indexes = [models.Index(fields=["state", "-score"], name="candidate_state_idx")]
+
+    def __str__(self):
+        return f"{self.other} possibly the same as {self.item}"
+
+    def accept(self, user):
+        """They are the same: the later item joins the earlier one."""
+        self.item.absorb(self.other, user)  # deletes self along with ``other``
+
+    def dismiss(self, user):
+        with transaction.atomic():
+            self.state = Verdict.DISMISSED
+            self.decided_by = user
+            self.decided = timezone.now()
+            self.save(update_fields=["state", "decided_by", "decided"])
+            Event.objects.create(
+                item=self.item,
+                kind=Event.Kind.DISMISSED,
+                user=user,
+                text=f"{user} said #{self.other_id} “{self.other.text[:80]}” is another task.",
+            )
+
+
+class DoneSuggestion(models.Model):
+    """A later meeting says the item is done ("PR #41 is merged"): for a person to confirm."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="done_suggestions")
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(help_text="What the minutes say.")
+    line = models.PositiveIntegerField()
+    state = models.CharField(max_length=10, choices=Verdict, default=Verdict.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["meeting__date", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "meeting", "line"], name="done_suggestion_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"done in the meeting of {self.meeting.date}?"
+
+    def decide(self, user, accepted):
+        """Confirm (the item is done, as the minutes say) or dismiss the suggestion."""
+        with transaction.atomic():
+            self.state = Verdict.ACCEPTED if accepted else Verdict.DISMISSED
+            self.decided_by = user
+            self.decided = timezone.now()
+            self.save(update_fields=["state", "decided_by", "decided"])
+            if accepted and self.item.status != Item.Status.DONE:
+                note = f"Done in the meeting of {self.meeting.date}: {self.text}"
+                self.item.set_status(user, Item.Status.DONE, note)
+
+
+class Event(models.Model):
+    """Something that happened to an item other than a status change: its history."""
+
+    class Kind(models.TextChoices):
+        OWNERS = "owners", "Owners changed"
+        LINKED = "linked", "Linked"
+        SPLIT = "split", "Split"
+        DISMISSED = "dismissed", "Not the same"
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=10, choices=Kind)
+    text = models.TextField()
+    # Nobody: the import did it.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created", "pk"]
+
+    def __str__(self):
+        return self.text

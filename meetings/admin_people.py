@@ -1,0 +1,192 @@
+"""The admin of who is who: people, their aliases, and the names no one is yet.
+
+Every save path here resolves again the names it may change, in bulk, so
+that the owners and speakers of past meetings follow at once.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+
+from meetings.models import Alias, Meeting, Person, Team, name_key
+from meetings.people import resolve, unresolved_names
+
+
+class AliasFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        # The database would refuse the second; say so before it does.
+        seen = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not data.get("text"):
+                continue
+            where = (name_key(data["text"]), data.get("team"))
+            if where in seen:
+                raise ValidationError(f"“{data['text']}” is written twice for the same teams.")
+            seen.add(where)
+
+
+class AliasInline(admin.TabularInline):
+    model = Alias
+    formset = AliasFormSet
+    extra = 0
+    fields = ["text", "team"]
+
+
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["handle", "name", "user"]
+    search_fields = ["handle", "name", "key", "aliases__text"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+    inlines = [AliasInline]
+
+    def get_urls(self):
+        unresolved = path(
+            "unresolved/",
+            self.admin_site.admin_view(self.unresolved_view),
+            name="meetings_person_unresolved",
+        )
+        return [unresolved, *super().get_urls()]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        person = form.instance
+        # The names the person was and is written as: handle and aliases, before and after.
+        keys = {name_key(form.initial.get("handle", "")), person.key}
+        for formset in formsets:
+            keys |= {name_key(f.initial.get("text", "")) for f in formset.initial_forms}
+        keys |= {alias.key for alias in person.aliases.all()}
+        keys.discard("")
+        changed = resolve(meetings=Meeting.objects.filter(participations__person=person))
+        changed += resolve(keys=keys)
+        _report(self, request, changed)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        # What pointed at them is unresolved now; another rule may fit instead.
+        _report(self, request, resolve(unresolved=True))
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        _report(self, request, resolve(unresolved=True))
+
+    def unresolved_view(self, request):
+        """The names no rule resolved, most frequent first, each with a form to map it."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        team = Team.objects.filter(slug=request.GET.get("team", "")).first()
+        failed = None
+        if request.method == "POST":
+            if not request.user.has_perm("meetings.add_alias"):
+                raise PermissionDenied
+            form = MapNameForm(request.POST)
+            if form.is_valid():
+                with transaction.atomic():
+                    alias = form.save()
+                    changed = resolve(keys=[alias.key])
+                self.log_addition(request, alias, [{"added": {}}])
+                where = f"in {alias.team}" if alias.team else "in every team"
+                self.message_user(
+                    request,
+                    f"“{alias.text}” is {alias.person} {where} now: "
+                    f"{changed} owner(s) and speaker(s) resolved.",
+                    messages.SUCCESS,
+                )
+                return redirect(request.get_full_path())
+            failed = form
+
+        names = unresolved_names(team)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Unresolved names",
+            "rows": [{"name": n, "form": _map_form(n, i, failed)} for i, n in enumerate(names)],
+            "team": team,
+            "teams": Team.objects.all(),
+            "people": Person.objects.values_list("handle", "name"),
+            "failed": failed,
+            "can_map": request.user.has_perm("meetings.add_alias"),
+            "total": sum(entry.count for entry in names),
+        }
+        return TemplateResponse(request, "admin/meetings/person/unresolved.html", context)
+
+
+class AliasAdmin(admin.ModelAdmin):
+    list_display = ["text", "person", "team", "created"]
+    list_filter = ["team"]
+    search_fields = ["text", "key", "person__handle", "person__name"]
+    list_select_related = ["person", "team"]
+    autocomplete_fields = ["person"]
+    fields = ["text", "person", "team"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        keys = {name_key(form.initial.get("text", "")), obj.key} - {""}
+        _report(self, request, resolve(keys=keys))
+
+    def delete_model(self, request, obj):
+        key = obj.key
+        super().delete_model(request, obj)
+        _report(self, request, resolve(keys=[key]))
+
+    def delete_queryset(self, request, queryset):
+        keys = set(queryset.values_list("key", flat=True))
+        super().delete_queryset(request, queryset)
+        _report(self, request, resolve(keys=keys))
+
+
+class MapNameForm(forms.ModelForm):
+    """Map a name as written to a person, everywhere or in one team: an alias."""
+
+    person = forms.CharField(
+        label="Person", max_length=100, help_text="Their handle.", widget=forms.TextInput()
+    )
+
+    class Meta:
+        model = Alias
+        fields = ["text", "person", "team"]
+        widgets = {"text": forms.HiddenInput}
+        labels = {"team": "In"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].widget.attrs["list"] = "people"
+        self.fields["team"].empty_label = "every team"
+
+    def clean_person(self):
+        handle = self.cleaned_data["person"]
+        person = Person.objects.filter(key=name_key(handle)).first()
+        if person is None:
+            raise ValidationError(f"No one has the handle “{handle}”.")
+        return person
+
+
+def _map_form(entry, number, failed):
+    """The form that maps one unresolved name, from its suggestion, or as posted if it failed."""
+    if failed is not None and name_key(failed.data.get("text", "")) == entry.key:
+        form = failed
+    else:
+        suggested = entry.suggestion
+        teams = next((s.teams for s in entry.suggestions if s.person == suggested), [])
+        initial = {
+            "text": entry.name,
+            "person": suggested.handle if suggested else "",
+            # The evidence comes from one team: the alias holds there, until told otherwise.
+            "team": teams[0].pk if len(teams) == 1 else None,
+        }
+        form = MapNameForm(initial=initial, auto_id=f"id_%s_{number}")
+    # The teams the name is written in, without a query per row.
+    form.fields["team"].choices = [("", "every team")] + [(t.pk, t) for t in entry.teams]
+    return form
+
+
+def _report(model_admin, request, changed):
+    if changed:
+        model_admin.message_user(
+            request, f"{changed} owner(s) and speaker(s) resolved again.", messages.INFO
+        )

@@ -1,0 +1,344 @@
+"""The admin of who is who: people, aliases, and the maintainers' page of unresolved names."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from meetings.models import Alias, Item, Owner, Person, Speaker, Team
+from tests.conftest import import_text
+from tests.test_people import minutes
+
+pytestmark = pytest.mark.django_db
+
+UNRESOLVED = reverse("admin:meetings_person_unresolved")
+ADD_ALIAS = reverse("admin:meetings_alias_add")
+ADD_PERSON = reverse("admin:meetings_person_add")
+NO_ALIASES = {"aliases-TOTAL_FORMS": "0", "aliases-INITIAL_FORMS": "0"}
+
+
+@pytest.fixture
+def staff(client):
+    """A staff member who may see people but change nothing."""
+    user = get_user_model().objects.create_user("viewer", password="x", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_person"))
+    client.force_login(user)
+    return client
+
+
+def cezar_unresolved():
+    """Two meetings where Cezar signs in by first name and is written `CC`."""
+    import_text(minutes(["Cezar", "RăzvanD"], owners=["CC", "RD"], speakers=["CC"]))
+    import_text(
+        minutes(
+            ["Cezar"],
+            owners=["CC", "CC"],
+            teams=["kraft"],
+            date="2024-01-17",
+            texts=["Fix fixdep", "Rebase the kraft PR"],
+        ),
+        source="kraft/2024-01-17.md",
+    )
+    return Person.objects.get(handle="Cezar")
+
+
+# The page
+
+
+def test_the_people_list_links_to_the_unresolved_names(admin_client):
+    page = admin_client.get(reverse("admin:meetings_person_changelist")).content.decode()
+
+    assert f'href="{UNRESOLVED}"' in page
+
+
+def test_the_page_lists_each_name_with_counts_teams_meetings_and_the_suggestion(admin_client):
+    cezar_unresolved()
+    import_text(
+        minutes(["Cezar Craciunoiu"], owners=["CC"], date="2024-01-03", texts=["Write the blog"]),
+        source="c/2024-01-03.md",
+    )
+
+    page = admin_client.get(UNRESOLVED).content.decode()
+
+    assert "<strong>CC</strong>" in page
+    assert "<td>3</td>" in page  # as owner
+    assert "<td>1</td>" in page  # as speaker
+    assert "community, kraft" in page
+    assert "team/2024-01-10.md" in page
+    assert "kraft/2024-01-17.md" in page
+    assert ">Cezar Craciunoiu</a>\n              in community" in page
+    assert "as in 1 meeting" in page
+    assert "c/2024-01-03.md" in page
+    assert 'value="Cezar Craciunoiu"' in page  # the map form starts from the suggestion
+
+
+def test_the_page_of_one_team_lists_only_its_names(admin_client):
+    cezar_unresolved()
+    import_text(minutes(["Marco"], owners=["MK"], teams=["docs"]), source="docs/2024-01-10.md")
+
+    page = admin_client.get(UNRESOLVED, {"team": "docs"}).content.decode()
+
+    assert "<strong>MK</strong>" in page
+    assert "<strong>CC</strong>" not in page
+
+
+def test_the_page_reads_a_few_queries_however_many_names(
+    admin_client, django_assert_max_num_queries
+):
+    for day in range(10, 20):
+        names = [f"X{chr(65 + day)}", f"Y{chr(65 + day)}", "CC"]
+        import_text(
+            minutes(["Cezar", "RăzvanD"], owners=names, speakers=names, date=f"2024-01-{day}"),
+            source=f"team/2024-01-{day}.md",
+        )
+
+    with django_assert_max_num_queries(16):
+        response = admin_client.get(UNRESOLVED)
+
+    assert response.content.decode().count('<td class="name">') == 21
+
+
+def test_with_every_name_resolved_the_page_says_so(admin_client):
+    import_text(minutes(["RăzvanD"], owners=["RD"]))
+
+    assert "Every owner and speaker is a person or a group." in admin_client.get(UNRESOLVED).text
+
+
+# Mapping a name
+
+
+def test_mapping_a_name_resolves_every_past_item_at_once_and_every_future_import(
+    admin_client, django_assert_max_num_queries
+):
+    cezar = cezar_unresolved()
+    assert not Item.objects.owned_by(cezar).exists()
+
+    with django_assert_max_num_queries(30):
+        response = admin_client.post(UNRESOLVED, {"text": "CC", "person": "cezar", "team": ""})
+
+    assert response.status_code == 302
+    alias = Alias.objects.get()
+    assert (alias.text, alias.person, alias.team) == ("CC", cezar, None)
+    assert sorted(i.meeting.source for i in Item.objects.owned_by(cezar)) == [
+        "kraft/2024-01-17.md",
+        "kraft/2024-01-17.md",
+        "team/2024-01-10.md",
+    ]
+    assert Speaker.objects.get(name="CC").person == cezar
+    page = admin_client.get(response.url).content.decode()
+    assert "“CC” is Cezar in every team now: 4 owner(s) and speaker(s) resolved." in page
+    assert "<strong>CC</strong>" not in page
+
+    import_text(
+        minutes(["Cezar"], owners=["CC"], date="2024-02-07", texts=["Plan the hackathon"]),
+        source="team/2024-02-07.md",
+    )
+
+    assert Owner.objects.get(item__meeting__source="team/2024-02-07.md").person == cezar
+
+
+def test_mapping_a_name_in_one_team_leaves_the_other_teams_alone(admin_client):
+    cezar = cezar_unresolved()
+    kraft = Team.objects.get(name="kraft")
+
+    admin_client.post(UNRESOLVED, {"text": "CC", "person": "Cezar", "team": kraft.pk})
+
+    assert [i.meeting.source for i in Item.objects.owned_by(cezar)] == ["kraft/2024-01-17.md"] * 2
+    assert Owner.objects.get(item__meeting__source="team/2024-01-10.md", name="CC").person is None
+
+
+def test_mapping_to_no_one_known_says_so_and_saves_nothing(admin_client):
+    cezar_unresolved()
+
+    response = admin_client.post(UNRESOLVED, {"text": "CC", "person": "Nobody", "team": ""})
+
+    assert response.status_code == 200
+    assert "No one has the handle “Nobody”." in response.text
+    assert not Alias.objects.exists()
+
+
+def test_mapping_a_name_that_is_anothers_handle_is_refused(admin_client):
+    cezar_unresolved()
+
+    response = admin_client.post(UNRESOLVED, {"text": "RazvanD", "person": "Cezar", "team": ""})
+
+    assert "is the handle of RăzvanD: an alias cannot make two people share a handle" in (
+        response.text
+    )
+    assert not Alias.objects.exists()
+
+
+def test_anonymous_visitors_and_non_staff_are_sent_to_log_in(client):
+    assert client.get(UNRESOLVED).status_code == 302
+    user = get_user_model().objects.create_user("maria")
+    client.force_login(user)
+
+    response = client.get(UNRESOLVED)
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+
+
+def test_staff_who_may_not_see_people_are_refused(client):
+    client.force_login(get_user_model().objects.create_user("s", is_staff=True))
+
+    assert client.get(UNRESOLVED).status_code == 403
+
+
+def test_staff_who_may_not_add_aliases_see_the_page_but_cannot_map(staff):
+    cezar_unresolved()
+
+    assert "<strong>CC</strong>" in staff.get(UNRESOLVED).text
+    assert 'type="submit" value="Map"' not in staff.get(UNRESOLVED).text
+    assert staff.post(UNRESOLVED, {"text": "CC", "person": "Cezar"}).status_code == 403
+    assert not Alias.objects.exists()
+
+
+# Aliases and people in the admin
+
+
+def test_an_alias_saved_or_deleted_in_the_admin_resolves_its_names_again(admin_client):
+    cezar = cezar_unresolved()
+
+    admin_client.post(ADD_ALIAS, {"text": "CC", "person": cezar.pk, "team": ""})
+
+    assert Item.objects.owned_by(cezar).count() == 3
+    alias = Alias.objects.get()
+    admin_client.post(reverse("admin:meetings_alias_delete", args=[alias.pk]), {"post": "yes"})
+
+    assert not Alias.objects.exists()
+    assert not Item.objects.owned_by(cezar).exists()
+
+
+def test_aliases_added_on_a_persons_page_resolve_their_names_again(admin_client):
+    cezar = cezar_unresolved()
+
+    admin_client.post(
+        reverse("admin:meetings_person_change", args=[cezar.pk]),
+        {
+            "name": "Cezar",
+            "handle": "Cezar",
+            "aliases-TOTAL_FORMS": "1",
+            "aliases-INITIAL_FORMS": "0",
+            "aliases-0-text": "CC",
+            "aliases-0-team": "",
+        },
+    )
+
+    assert cezar.aliases.get().text == "CC"
+    assert Item.objects.owned_by(cezar).count() == 3
+
+
+def test_a_changed_handle_resolves_the_names_in_the_persons_meetings_again(admin_client):
+    import_text(minutes(["Radu", "AlexJ"], owners=["RD", "AJ"]))
+    radu = Person.objects.get(handle="Radu")
+
+    admin_client.post(
+        reverse("admin:meetings_person_change", args=[radu.pk]),
+        {"name": "Radu", "handle": "RaduDinu", **NO_ALIASES},
+    )
+
+    assert Owner.objects.get(name="RD").person == radu
+
+
+# Bad input: a clear error, and nothing saved
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("", "This field is required."),
+        ("   ", "This field is required."),
+        ("...", "A name needs at least one letter or digit."),
+        ("-/-", "A name needs at least one letter or digit."),
+        ("C\u200bC", "Invisible characters (U+200B ZERO WIDTH SPACE)"),
+        ("Everyone", "“Everyone” stands for everyone at a meeting, not for one person."),
+    ],
+)
+def test_an_alias_with_nothing_to_match_on_is_refused(admin_client, text, error):
+    [cezar] = [Person.objects.create(handle="Cezar")]
+
+    response = admin_client.post(ADD_ALIAS, {"text": text, "person": cezar.pk, "team": ""})
+
+    assert response.status_code == 200
+    assert error in response.text
+    assert not Alias.objects.exists()
+
+
+def test_an_alias_that_is_another_persons_handle_is_refused(admin_client):
+    cezar = Person.objects.create(handle="Cezar")
+    Person.objects.create(handle="RăzvanD")
+
+    response = admin_client.post(ADD_ALIAS, {"text": "razvand", "person": cezar.pk, "team": ""})
+
+    assert (
+        "“razvand” is the handle of RăzvanD: an alias cannot make two people share a handle."
+        in response.text
+    )
+    assert not Alias.objects.exists()
+
+
+def test_an_alias_taken_in_the_same_team_is_refused(admin_client):
+    cezar, cristi = (Person.objects.create(handle=h) for h in ["Cezar", "CristiC"])
+    Alias.objects.create(text="CC", person=cristi)
+
+    response = admin_client.post(ADD_ALIAS, {"text": "cc", "person": cezar.pk, "team": ""})
+
+    assert "“CC” stands for CristiC everywhere already." in response.text
+    assert Alias.objects.count() == 1
+
+
+def test_the_same_alias_twice_on_a_persons_page_is_refused(admin_client):
+    cezar = Person.objects.create(handle="Cezar")
+
+    response = admin_client.post(
+        reverse("admin:meetings_person_change", args=[cezar.pk]),
+        {
+            "name": "Cezar",
+            "handle": "Cezar",
+            "aliases-TOTAL_FORMS": "2",
+            "aliases-INITIAL_FORMS": "0",
+            "aliases-0-text": "CC",
+            "aliases-1-text": "cc",
+        },
+    )
+
+    assert "“cc” is written twice for the same teams." in response.text
+    assert not Alias.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("handle", "error"),
+    [
+        ("Ale\u200bx", "Invisible characters (U+200B ZERO WIDTH SPACE)"),
+        ("Alex\u2060", "Invisible characters (U+2060 WORD JOINER)"),
+        ("\u202eJxelA", "Invisible characters (U+202E RIGHT-TO-LEFT OVERRIDE)"),
+        ("Alex\u200f", "Invisible characters (U+200F RIGHT-TO-LEFT MARK)"),
+        ("!!", "A name needs at least one letter or digit."),
+    ],
+)
+def test_a_handle_with_hidden_characters_is_refused(admin_client, handle, error):
+    response = admin_client.post(ADD_PERSON, {"name": "Alex", "handle": handle, **NO_ALIASES})
+
+    assert response.status_code == 200
+    assert error in response.text
+    assert not Person.objects.exists()
+
+
+def test_a_handle_another_person_has_but_for_case_and_accents_is_refused(admin_client):
+    Person.objects.create(handle="RăzvanD")
+
+    response = admin_client.post(ADD_PERSON, {"name": "Razvan", "handle": "RAZVAND", **NO_ALIASES})
+
+    assert "RăzvanD has this handle already (case and accents aside)." in response.text
+    assert Person.objects.count() == 1
+
+
+def test_a_handle_that_is_another_persons_alias_is_refused(admin_client):
+    cezar = Person.objects.create(handle="Cezar")
+    Alias.objects.create(text="CC", person=cezar)
+
+    response = admin_client.post(ADD_PERSON, {"name": "CC", "handle": "CC", **NO_ALIASES})
+
+    assert "“CC” is an alias of Cezar: two people cannot share a name." in response.text
+    assert Person.objects.count() == 1

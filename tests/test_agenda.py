@@ -1,0 +1,59 @@
+"""The next meeting's minutes, started from the team's open items."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from meetings.importing import import_many
+from meetings.minutes import parse
+from meetings.models import Item
+from tests.test_matching import import_meeting
+
+pytestmark = pytest.mark.django_db
+
+
+def next_agenda(team):
+    out = StringIO()
+    call_command("next_agenda", "--team", team, stdout=out)
+    return out.getvalue()
+
+
+def test_the_next_minutes_list_the_open_items_by_owner_as_last_written():
+    import_meeting("2022-01-05", ["RD: Arrange meetings", "AJ: Fix the CI", "RD/AJ: Post on X"])
+    import_meeting("2022-01-12", ["RD: Arrange meetings", "AJ: Write the blog post"])
+    done = Item.objects.get(text="Write the blog post")
+    done.set_status(get_user_model().objects.create_user("maria"), Item.Status.DONE)
+
+    markdown = next_agenda("community")
+
+    minutes = parse(markdown.encode(), "community/2022-01-19.md")
+    assert str(minutes.date) == "2022-01-19"
+    assert minutes.teams == ["community"]
+    assert minutes.participants == ["RăzvanV", "RăzvanD", "AlexJ", "SergiuM"]
+    assert [(a.owners, a.text) for a in minutes.action_items] == [
+        (["AJ"], "Fix the CI"),
+        (["RD"], "Arrange meetings"),
+        (["RD", "AJ"], "Post on X"),
+    ]
+    assert "<!-- RD: 1 open item -->" in markdown
+    assert "raised in 2 meetings" in markdown
+
+
+def test_next_minutes_kept_as_they_are_carry_every_item_over():
+    import_meeting("2022-01-05", ["RD: Arrange meetings", "AJ: Fix the CI"])
+    before = set(Item.objects.values_list("pk", flat=True))
+
+    markdown = next_agenda("community")
+    import_many([("community/2022-01-12.md", markdown.encode())])
+
+    assert set(Item.objects.values_list("pk", flat=True)) == before
+    assert sorted(Item.objects.values_list("mention_count", flat=True)) == [2, 2]
+
+
+def test_an_unknown_team_is_a_clear_error():
+    import_meeting("2022-01-05", ["RD: Arrange meetings"])
+
+    with pytest.raises(CommandError, match="no team 'kraft' \\(teams: community\\)"):
+        next_agenda("kraft")
