@@ -1,0 +1,318 @@
+"""How fast the tracker's pages answer on a large database: part of ``make bench``.
+
+Builds a SQLite database of 10,000 meetings and 200,000 action items (with
+owners, teams, mentions and discussions) straight through ``bulk_create``,
+then times pages with the Django test client: the items list filtered by one
+person and open status, a person page and a meeting page, each next to a
+trivial view in the same run (the base template, through the same
+middleware and login). Prints the rows each page shows, its median time, its
+ratio to the trivial view (the target: within 5x) and its SQL query count,
+for the busiest and a quiet person, so that a count growing with the rows
+would show. A few other pages follow, for the record.
+
+    .venv/bin/python benchmarks/bench_pages.py           # the full size, about a minute to build
+    .venv/bin/python benchmarks/bench_pages.py --small   # 500 meetings, 10,000 items: seconds
+"""
+
+import argparse
+import datetime as dt
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+WORK = Path(tempfile.mkdtemp(prefix="tracker-bench-pages-"))
+os.environ["DATABASE_URL"] = f"sqlite:///{WORK / 'pages.sqlite3'}"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.http import HttpResponse  # noqa: E402
+from django.shortcuts import render  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import include, path  # noqa: E402
+
+from meetings.models import (  # noqa: E402
+    AgendaItem,
+    Item,
+    Meeting,
+    Mention,
+    Owner,
+    Participant,
+    Person,
+    Speaker,
+    Statement,
+    Team,
+    Topic,
+    name_key,
+)
+
+FIRST_DATE = dt.date(2012, 1, 2)
+STATUSES = ["open"] * 5 + ["in_progress"] + ["done"] * 3 + ["dropped"]
+VERBS = ["Review", "Fix", "Write", "Test", "Port", "Update", "Benchmark", "Document"]
+THINGS = [
+    "the scheduler",
+    "the allocator",
+    "the CI",
+    "the docs",
+    "the release",
+    "the network stack",
+]
+
+
+def trivial(request):
+    """The floor: the base template with nothing in it, through the same middleware."""
+    return render(request, "base.html")
+
+
+def bare(request):
+    return HttpResponse("ok")
+
+
+# The bench's URLs: the tracker's, and the two trivial views beside them.
+urlpatterns = [
+    path("bench/trivial/", trivial),
+    path("bench/bare/", bare),
+    path("", include("tracker.urls")),
+]
+
+
+def build(meetings, items, teams=10, people=200, seed=1):
+    """Fill the database, fast: explicit ids and ``bulk_create`` in big batches."""
+    rng = random.Random(seed)
+    started = time.perf_counter()
+    team_rows = [
+        Team(id=i + 1, name=f"team-{i}", key=f"team{i}", slug=f"team-{i}") for i in range(teams)
+    ]
+    person_rows = [
+        Person(id=i + 1, name=f"Person {i}", handle=f"Person{i}", key=name_key(f"Person{i}"))
+        for i in range(people)
+    ]
+    Team.objects.bulk_create(team_rows)
+    Person.objects.bulk_create(person_rows)
+    rosters = [rng.sample(person_rows, 25) for _ in team_rows]
+
+    meeting_rows, team_links, participants, agenda = [], [], [], []
+    topics, statements, speakers = [], [], []
+    for m in range(meetings):
+        pk = m + 1
+        t = m % teams
+        date = FIRST_DATE + dt.timedelta(days=m // 3)
+        meeting_rows.append(
+            Meeting(
+                id=pk,
+                source=f"team-{t}/{date}-{pk}.md",
+                file_name=f"{date}-{pk}.md",
+                date=date,
+                title=f"Team {t}, {date}",
+                text="---\n...\n---\n",
+                content_hash=str(pk),
+            )
+        )
+        team_links.append(Meeting.teams.through(meeting_id=pk, team_id=t + 1))
+        for position, person in enumerate(rng.sample(rosters[t], 8)):
+            participants.append(
+                Participant(meeting_id=pk, person=person, name=person.handle, position=position)
+            )
+        for position in range(4):
+            agenda.append(
+                AgendaItem(
+                    meeting_id=pk, text=f"Topic {position}", line=10 + position, position=position
+                )
+            )
+        for position in range(3):
+            topic = Topic(
+                id=len(topics) + 1,
+                meeting_id=pk,
+                title=f"Topic {position}",
+                line=20 + 10 * position,
+                position=position,
+            )
+            topics.append(topic)
+            for s in range(3):
+                statement = Statement(
+                    id=len(statements) + 1,
+                    topic_id=topic.id,
+                    text=f"I looked into {rng.choice(THINGS)}: https://github.com/acme/core/pull/{pk}",
+                    line=topic.line + 1 + s,
+                    position=s,
+                )
+                statements.append(statement)
+                person = rng.choice(rosters[t])
+                speakers.append(
+                    Speaker(
+                        statement_id=statement.id, name=person.handle, key=person.key, person=person
+                    )
+                )
+
+    item_rows, owner_rows, mention_rows = [], [], []
+    for i in range(items):
+        pk = i + 1
+        meeting = meeting_rows[i * meetings // items]
+        t = (meeting.id - 1) % teams
+        item_rows.append(
+            Item(
+                id=pk,
+                text=f"{rng.choice(VERBS)} {rng.choice(THINGS)} (https://github.com/acme/core/issues/{pk})",
+                status=rng.choice(STATUSES),
+                meeting_id=meeting.id,
+                raised=meeting.date,
+            )
+        )
+        mention_rows.append(
+            Mention(
+                item_id=pk,
+                meeting_id=meeting.id,
+                text=item_rows[-1].text,
+                line=50 + i % 20,
+                position=i % 20,
+            )
+        )
+        if rng.random() < 0.08:
+            owner_rows.append(Owner(item_id=pk, name="Everyone", key="everyone", is_group=True))
+            mention_rows[-1].owners = ["Everyone"]
+            continue
+        owners = rng.sample(rosters[t], 2 if rng.random() < 0.2 else 1)
+        for position, person in enumerate(owners):
+            owner_rows.append(
+                Owner(
+                    item_id=pk, name=person.handle, key=person.key, person=person, position=position
+                )
+            )
+        mention_rows[-1].owners = [p.handle for p in owners]
+
+    with transaction.atomic():
+        for model, rows in [
+            (Meeting, meeting_rows),
+            (Meeting.teams.through, team_links),
+            (Participant, participants),
+            (AgendaItem, agenda),
+            (Topic, topics),
+            (Statement, statements),
+            (Speaker, speakers),
+            (Item, item_rows),
+            (Owner, owner_rows),
+            (Mention, mention_rows),
+        ]:
+            model.objects.bulk_create(rows, batch_size=5000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(
+        f"built {meetings:,} meetings, {items:,} action items, {len(owner_rows):,} owners, "
+        f"{len(statements):,} statements in {time.perf_counter() - started:.1f} s ({WORK})"
+    )
+
+
+def busiest_and_quietest_person():
+    """The person who owns the most items, and one who owns the fewest (but some)."""
+    counts = Counter(Owner.objects.filter(person__isnull=False).values_list("person_id", flat=True))
+    ranked = sorted(counts, key=counts.get)
+    busy, quiet = Person.objects.get(pk=ranked[-1]), Person.objects.get(pk=ranked[0])
+    return (busy, counts[busy.pk]), (quiet, counts[quiet.pk])
+
+
+def measure(client, url, runs):
+    """Median time, SQL queries and rows (items, meetings or people) shown of one page."""
+    response = client.get(url)  # warm the caches: templates, the first query plans
+    if response.status_code != 200:
+        raise SystemExit(f"{url} answered {response.status_code}")
+    text = body(response)
+    if response.streaming:  # CSV: a line per item
+        rows = text.count("\n") - 1
+    else:
+        rows = max(text.count(f"data-{kind}=") for kind in ("item", "meeting", "person"))
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        body(client.get(url))
+        times.append(time.perf_counter() - started)
+    with CaptureQueriesContext(connection) as queries:
+        body(client.get(url))
+    return statistics.median(times), len(queries), rows
+
+
+def body(response):
+    if response.streaming:
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--small", action="store_true", help="500 meetings and 10,000 items")
+    parser.add_argument("--runs", type=int, default=30, help="requests per page (median)")
+    parser.add_argument("--keep", action="store_true", help="keep the database for a look")
+    args = parser.parse_args()
+    try:
+        run(args)
+    finally:
+        connection.close()
+        if not args.keep:
+            shutil.rmtree(WORK, ignore_errors=True)
+
+
+def run(args):
+    meetings, items = (500, 10_000) if args.small else (10_000, 200_000)
+
+    settings.ROOT_URLCONF = __name__
+    settings.ALLOWED_HOSTS = ["testserver"]
+    settings.DEBUG = False
+    call_command("migrate", verbosity=0)
+    build(meetings, items)
+
+    (busy, busy_items), (quiet, quiet_items) = busiest_and_quietest_person()
+    user = get_user_model().objects.create_user("bench")
+    busy.user = user
+    busy.save()
+    client = Client()
+    client.force_login(user)
+    meeting = Meeting.objects.order_by("-pk").first()
+    team = Team.objects.first()
+
+    # (label, URL, runs): the pages the target is about, then others for the record.
+    pages = [
+        ("trivial view (base template)", "/bench/trivial/", args.runs),
+        ("bare HttpResponse, no session", "/bench/bare/", args.runs),
+        (
+            f"items: {busy.handle} (owns {busy_items}), open",
+            f"/items/?owner={busy.handle}&status=open",
+            args.runs,
+        ),
+        (
+            f"items: {quiet.handle} (owns {quiet_items}), open",
+            f"/items/?owner={quiet.handle}&status=open",
+            args.runs,
+        ),
+        (f"person page: {busy.handle}", busy.get_absolute_url(), args.runs),
+        (f"person page: {quiet.handle}", quiet.get_absolute_url(), args.runs),
+        (f"meeting page: {meeting.items.count()} items", meeting.get_absolute_url(), args.runs),
+        ("for the record: home, my open items", "/", 5),
+        ("for the record: items, no filter", "/items/", 5),
+        ("for the record: items, CSV of one person", f"/items/?owner={quiet.handle}&format=csv", 5),
+        ("for the record: people list", "/people/", 3),
+        (f"for the record: team page, {team}", team.get_absolute_url(), 1),
+    ]
+    floor = None
+    print(f"{'page':46} {'rows':>5} {'median':>11} {'x trivial':>9} {'queries':>7}")
+    for label, url, runs in pages:
+        median, queries, rows = measure(client, url, runs)
+        floor = floor or median
+        print(f"{label:46} {rows:5} {median * 1000:8.2f} ms {median / floor:8.1f}x {queries:7}")
+
+
+if __name__ == "__main__":
+    main()

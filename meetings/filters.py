@@ -1,0 +1,149 @@
+"""The filters of the lists. The items list's query parameters are a public interface.
+
+``/items/?owner=RD&status=open&status=in_progress&team=core&from=2024-01-01&q=release``
+and the same with ``&format=csv``: people script against these names, keep them.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import F, Q
+
+from meetings.models import Item, Meeting, Mention, Team
+
+# Stable pages need a unique last key, and items never changed sort last either way.
+SORTS = {
+    "raised": ("raised", "pk"),
+    "-raised": ("-raised", "-pk"),
+    "-mentions": ("-mention_count", "raised", "pk"),
+    "-changed": (F("status_changed").desc(nulls_last=True), "raised", "pk"),
+}
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class FilterForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class ItemFilter(django_filters.FilterSet):
+    """Open action items, oldest first, unless the query asks for others."""
+
+    owner = django_filters.CharFilter(
+        label="Owner",
+        method="filter_owner",
+        help_text="A person's handle, or an owner as the minutes write it.",
+        widget=forms.TextInput(attrs={"list": "people-handles", "autocomplete": "off"}),
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label="Status",
+        choices=Item.Status.choices,
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,  # a column of the item itself: no join to repeat rows
+    )
+    team = django_filters.ModelChoiceFilter(
+        label="Team",
+        field_name="meeting__teams",
+        to_field_name="slug",
+        queryset=Team.objects.all(),
+        empty_label="All teams",
+        # An item has one first meeting, and it names a team once: no duplicates.
+        distinct=False,
+    )
+    meeting = django_filters.NumberFilter(label="Meeting", method="filter_meeting")
+    to = django_filters.DateFilter(label="To", method="filter_dates", widget=DATE_INPUT)
+    q = django_filters.CharFilter(
+        label="Text",
+        field_name="text",
+        lookup_expr="icontains",
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    kind = django_filters.ChoiceFilter(
+        label="Kind", choices=Item.Kind.choices, empty_label="Both kinds"
+    )
+    removed = django_filters.BooleanFilter(
+        label="Include items no longer in the minutes",
+        method="filter_removed",
+        widget=forms.CheckboxInput,
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Sort",
+        choices=[
+            ("raised", "Oldest first"),
+            ("-raised", "Newest first"),
+            ("-mentions", "Most often raised"),
+            ("-changed", "Recently changed"),
+        ],
+        method="sort_items",
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Item
+        fields = []
+        form = FilterForm
+
+    def __init__(self, data=None, *args, **kwargs):
+        # What the list shows when the URL does not say: the items still to do.
+        if data is not None:
+            data = data.copy()
+            if "status" not in data:
+                data.setlist("status", [status.value for status in Item.Status.still_open()])
+            data.setdefault("kind", Item.Kind.ACTION.value)
+        super().__init__(data, *args, **kwargs)
+
+    def filter_owner(self, queryset, name, value):
+        return queryset.of_owner(value)
+
+    def filter_meeting(self, queryset, name, value):
+        return queryset.mentioned_in(value)
+
+    def filter_dates(self, queryset, name, value):
+        # One range over each mention: an item written in January and again in
+        # May is not an item of March. "from" applies both ends, "to" alone only
+        # when there is no "from".
+        dates = self.form.cleaned_data
+        if name == "to" and dates.get("from"):
+            return queryset
+        mentions = Mention.objects.filter(removed=False)
+        if dates.get("from"):
+            mentions = mentions.filter(meeting__date__gte=dates["from"])
+        if dates.get("to"):
+            mentions = mentions.filter(meeting__date__lte=dates["to"])
+        return queryset.filter(pk__in=mentions.values("item"))
+
+    def filter_removed(self, queryset, name, value):
+        return queryset if value else queryset.in_minutes()
+
+    def sort_items(self, queryset, name, value):
+        return queryset.order_by(*SORTS[value])
+
+
+# "from" is a Python keyword, so it cannot be declared in the class body.
+ItemFilter.base_filters["from"] = django_filters.DateFilter(
+    field_name="from", label="From", method="filter_dates", widget=DATE_INPUT
+)
+
+
+class MeetingFilter(django_filters.FilterSet):
+    team = django_filters.ModelChoiceFilter(
+        label="Team",
+        field_name="teams",
+        to_field_name="slug",
+        queryset=Team.objects.all(),
+        empty_label="All teams",
+    )
+    q = django_filters.CharFilter(
+        label="Title or file",
+        method="filter_text",
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+
+    class Meta:
+        model = Meeting
+        fields = []
+        form = FilterForm
+
+    def filter_text(self, queryset, name, value):
+        return queryset.filter(Q(title__icontains=value) | Q(source__icontains=value))

@@ -1,0 +1,76 @@
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import formats, timezone
+
+from meetings.models import Item, Person
+
+# What an item's status form offers, by the status it has: (new status, button text).
+NEXT_STATUSES = {
+    Item.Status.OPEN: [
+        (Item.Status.DONE, "Done"),
+        (Item.Status.IN_PROGRESS, "In progress"),
+        (Item.Status.DROPPED, "Drop"),
+    ],
+    Item.Status.IN_PROGRESS: [
+        (Item.Status.DONE, "Done"),
+        (Item.Status.OPEN, "Not started"),
+        (Item.Status.DROPPED, "Drop"),
+    ],
+    Item.Status.DONE: [(Item.Status.OPEN, "Reopen")],
+    Item.Status.DROPPED: [(Item.Status.OPEN, "Reopen")],
+}
+
+
+class StatusForm(forms.Form):
+    """A status change, carrying the status the user saw so that a stale one is refused."""
+
+    status = forms.ChoiceField(choices=Item.Status.choices)
+    note = forms.CharField(required=False, max_length=1000, strip=True)
+    seen_status = forms.ChoiceField(choices=Item.Status.choices)
+    seen_version = forms.CharField(required=False)
+
+    def __init__(self, item, *args, **kwargs):
+        self.item = item
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        item = self.item
+        if "seen_status" not in cleaned:
+            return cleaned
+        if cleaned["seen_status"] != item.status or cleaned["seen_version"] != item.status_version:
+            raise ValidationError(self.stale_message(), code="stale")
+        if cleaned.get("status") == item.status:
+            raise ValidationError(f"It is already {item.get_status_display().lower()}.")
+        return cleaned
+
+    @property
+    def is_stale(self):
+        return self.has_error(NON_FIELD_ERRORS, code="stale")
+
+    def stale_message(self):
+        status = self.item.get_status_display().lower()
+        latest = self.item.status_changes.select_related("user__person").last()
+        if latest is None or latest.new != self.item.status:
+            return f"Someone has changed it since: it is {status} now. Your change was not saved."
+        when = formats.date_format(timezone.localtime(latest.created), "DATETIME_FORMAT")
+        return f"{who(latest.user)} changed it to {status} on {when}. Your change was not saved."
+
+
+def who(user):
+    """How the tracker names a user: their person's handle when linked."""
+    if user is None:
+        return "Someone"
+    person = getattr(user, "person", None)
+    return person.handle if person else user.get_username()
+
+
+class ClaimPersonForm(forms.Form):
+    """A new user says which of the people in the minutes they are."""
+
+    person = forms.ModelChoiceField(
+        queryset=Person.objects.filter(user__isnull=True),
+        label="Which one is you?",
+        empty_label="Choose your handle",
+        help_text="The name you sign the minutes with. You choose it once; staff can change it.",
+    )

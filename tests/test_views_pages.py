@@ -1,0 +1,322 @@
+import datetime as dt
+
+import pytest
+
+from meetings.models import Item, Meeting, Mention, Person
+from tests.conftest import import_text, make_item, make_meeting, make_person
+
+pytestmark = pytest.mark.django_db
+
+MINUTES = """
+    ---
+    title: "Core, January 10, 2024"
+    datetime: 2024-01-10T13:00:00+01:00
+    teams:
+      - core
+    participants:
+      - MariaP
+      - TomK
+    ---
+
+    ## Agenda
+
+    * Release
+    * CI
+
+    ## Discussions
+
+    #### Release
+
+    MP: The release is late, see https://github.com/acme/core/pull/12
+    TK: I will help.
+
+    ## TODOs and Decisions
+
+    * MP: Arrange meetings
+    * MP/TK: Post on social media
+    * Everyone: Work on PRs for the 0.7 release
+    * We meet next on Wednesday.
+"""
+
+
+@pytest.fixture
+def reader(client, owner):
+    client.force_login(owner.user)
+    return client
+
+
+def page(response):
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+# Home
+
+
+def test_home_shows_my_open_items_and_not_the_others(reader, owner, teammate):
+    meeting = make_meeting(participants=[owner, teammate])
+    make_item("Arrange meetings", meeting, owners=[owner])
+    make_item("Work on PRs", meeting, owners=["Everyone"])
+    make_item("Review the docs", meeting, owners=[teammate])
+    make_item("Ship 0.7", meeting, owners=[owner], status=Item.Status.DONE)
+
+    html = page(reader.get("/"))
+
+    assert "Your open items" in html
+    assert "Arrange meetings" in html
+    assert "Work on PRs" in html
+    assert "Review the docs" not in html
+    assert "Ship 0.7" not in html
+
+
+def test_home_shows_recent_meetings_and_open_items_per_team(reader, owner):
+    core = make_meeting("2024-01-10", title="Core, January", participants=[owner])
+    docs = make_meeting("2024-01-11", teams=["docs"], title="Docs, January")
+    make_item("One", core)
+    make_item("Two", core)
+    make_item("Done already", core, status=Item.Status.DONE)
+    make_item("Three", docs)
+
+    html = page(reader.get("/"))
+
+    assert "Core, January" in html
+    assert "Docs, January" in html
+    assert (
+        '<tr data-team="core"><td><a href="/teams/core/">core</a></td><td class="number">2</td>'
+        in html
+    )
+    assert (
+        '<tr data-team="docs"><td><a href="/teams/docs/">docs</a></td><td class="number">1</td>'
+        in html
+    )
+
+
+# The item page
+
+
+def test_the_item_page_shows_its_text_owners_source_line_mentions_and_history(
+    reader, owner, teammate
+):
+    january = make_meeting("2024-01-10", title="Core, January", participants=[owner, teammate])
+    march = make_meeting("2024-03-06", title="Core, March")
+    item = make_item(
+        "Post on **social media**", january, owners=[owner, "RD"], line=42, mention_count=2
+    )
+    Mention.objects.create(item=item, meeting=march, text="Post on socials", line=7, position=7)
+    item.set_status(teammate.user, Item.Status.IN_PROGRESS, "Drafting the posts")
+
+    html = page(reader.get(f"/items/{item.pk}/"))
+
+    assert "Post on <strong>social media</strong>" in html
+    assert '<a class="owner" href="/people/MariaP/">MariaP</a>' in html
+    assert "RD" in html
+    assert f'<a href="/meetings/{january.pk}/#L42">Core, January, line 42</a>' in html
+    assert f'href="/meetings/{march.pk}/#L7"' in html
+    assert "Post on socials" in html
+    assert "<strong>TomK</strong> changed it from open to" in html
+    assert "Drafting the posts" in html
+    assert 'data-status="in_progress"' in html
+
+
+def test_the_item_page_gives_htmx_its_history(reader, owner):
+    item = make_item("Arrange meetings", owners=[owner])
+    item.set_status(owner.user, Item.Status.DONE, "All set")
+
+    html = page(reader.get(f"/items/{item.pk}/", HTTP_HX_REQUEST="true"))
+
+    assert html.lstrip().startswith('<section id="history"')
+    assert "All set" in html
+
+
+def test_an_unknown_item_is_not_found(reader):
+    assert reader.get("/items/12345/").status_code == 404
+
+
+# Meetings
+
+
+def test_the_meetings_list_is_newest_first_and_filters_by_team(reader):
+    make_meeting("2024-01-10", title="Core, January")
+    make_meeting("2024-02-07", title="Core, February")
+    make_meeting("2024-01-11", teams=["docs"], title="Docs, January")
+
+    html = page(reader.get("/meetings/"))
+    assert html.index("Core, February") < html.index("Docs, January") < html.index("Core, January")
+
+    html = page(reader.get("/meetings/", {"team": "docs"}))
+    assert "Docs, January" in html
+    assert "Core, January" not in html
+
+
+def test_the_meeting_page_renders_the_minutes(reader, owner, teammate):
+    meeting = import_text(MINUTES).meeting
+
+    html = page(reader.get(f"/meetings/{meeting.pk}/"))
+
+    assert "Core, January 10, 2024" in html
+    assert "<h2>Agenda</h2>" in html
+    assert "Release" in html
+    assert '<a href="/people/MariaP/" title="MariaP">MP</a>:' in html
+    assert '<a href="/people/TomK/" title="TomK">TK</a>:' in html
+    assert '<a href="https://github.com/acme/core/pull/12">acme/core#12</a>' in html
+    assert "Arrange meetings" in html
+    assert "Work on PRs for the 0.7 release" in html
+    assert "<h2>Decisions</h2>" in html
+    assert "We meet next on Wednesday." in html
+
+
+def test_the_meeting_page_shows_the_live_status_and_owners_of_its_items(reader, owner, teammate):
+    meeting = import_text(MINUTES).meeting
+    item = Item.objects.get(text="Arrange meetings")
+    item.set_status(teammate.user, Item.Status.DONE)
+
+    html = page(reader.get(f"/meetings/{meeting.pk}/"))
+
+    row = html[html.index(f'data-item="{item.pk}"') :]
+    row = row[: row.index("</li>")]
+    assert '<span class="badge badge-done">Done</span>' in row
+    assert "MariaP" in row
+
+
+def test_every_item_of_the_meeting_page_is_an_anchor_at_its_line(reader, owner):
+    meeting = import_text(MINUTES).meeting
+
+    html = page(reader.get(f"/meetings/{meeting.pk}/"))
+
+    for mention in Mention.objects.filter(meeting=meeting):
+        assert f'id="L{mention.line}"' in html
+        assert meeting.text.splitlines()[mention.line - 1].endswith(mention.text)
+
+
+def test_the_meeting_page_says_since_when_a_carried_item_is_open(reader):
+    january = make_meeting("2024-01-10")
+    march = make_meeting("2024-03-06")
+    item = make_item("Arrange meetings", january)
+    Mention.objects.create(item=item, meeting=march, text=item.text, line=3, position=3)
+
+    html = page(reader.get(f"/meetings/{march.pk}/"))
+
+    assert "open since" in html
+    assert "10 Jan 2024" in html
+
+
+def test_an_unknown_meeting_is_not_found(reader):
+    assert reader.get("/meetings/999/").status_code == 404
+
+
+# People
+
+
+def test_the_people_list_counts_the_open_items_each_owns_by_name(reader, owner, teammate):
+    meeting = make_meeting(participants=[owner, teammate])
+    make_item("Hers", meeting, owners=[owner])
+    make_item("Theirs", meeting, owners=[owner, teammate])
+    make_item("Everyone's", meeting, owners=["Everyone"])
+    make_item("Hers, done", meeting, owners=[owner], status=Item.Status.DONE)
+    make_person("Nobody")
+
+    html = page(reader.get("/people/"))
+
+    assert 'href="/items/?owner=MariaP">2</a>' in html
+    assert 'href="/items/?owner=TomK">1</a>' in html
+    nobody = html[html.index('<tr data-person="Nobody">') :]
+    assert '<td class="number">0</td>' in nobody[: nobody.index("</tr>")]
+
+
+def test_the_person_page_lists_their_open_items(reader, owner, teammate):
+    meeting = make_meeting(participants=[owner, teammate], title="Core, January")
+    make_item("Arrange meetings", meeting, owners=[owner])
+    make_item("Work on PRs", meeting, owners=["Everyone"])
+    make_item("Review the docs", meeting, owners=[teammate])
+
+    html = page(reader.get("/people/MariaP/"))
+
+    assert "<h1>MariaP" in html
+    assert "Arrange meetings" in html
+    assert "Work on PRs" in html
+    assert "Review the docs" not in html
+    assert "Core, January" in html
+    assert '<a href="/teams/core/">core</a>' in html
+
+
+def test_the_person_page_is_found_whatever_the_case_of_the_handle(reader, owner):
+    make_person("RăzvanD")
+
+    assert "<h1>RăzvanD" in page(reader.get("/people/razvand/"))
+
+
+def test_an_unknown_person_is_not_found(reader):
+    assert reader.get("/people/Nobody/").status_code == 404
+
+
+# Teams
+
+
+def test_the_team_page_groups_open_items_by_owner_with_their_age(reader, owner, teammate):
+    january = make_meeting("2024-01-10", participants=[owner, teammate])
+    make_item("Arrange meetings", january, owners=[owner])
+    make_item("Post on social media", january, owners=[owner, teammate])
+    make_item("GSoC application", january, owners=["RD"])
+    make_item("Work on PRs", january, owners=["Everyone"])
+    make_item("Update the README", january)
+    make_item("Done already", january, owners=[owner], status=Item.Status.DONE)
+    make_item("Docs work", make_meeting("2024-01-11", teams=["docs"]), owners=[owner])
+
+    html = page(reader.get("/teams/core/"))
+
+    groups = [part.split('"')[0] for part in html.split('data-owner="')[1:]]
+    assert groups == ["MariaP", "TomK", "RD", "Everyone", "No owner"]
+    maria = html[html.index('data-owner="MariaP"') : html.index('data-owner="TomK"')]
+    assert "Arrange meetings" in maria
+    assert "Post on social media" in maria
+    tom = html[html.index('data-owner="TomK"') : html.index('data-owner="RD"')]
+    assert "Post on social media" in tom
+    assert "Arrange meetings" not in tom
+    assert "Done already" not in html
+    assert "Docs work" not in html
+    assert "open since" in html
+    assert "10 Jan 2024" in html
+
+
+def test_the_team_page_says_how_old_an_item_is(reader, owner):
+    raised = dt.date.today() - dt.timedelta(days=14)
+    make_item("Arrange meetings", make_meeting(raised.isoformat()), owners=[owner])
+
+    html = page(reader.get("/teams/core/"))
+
+    assert "(2\xa0weeks)" in html
+
+
+def test_an_unknown_team_is_not_found(reader):
+    assert reader.get("/teams/nope/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/items/", "/meetings/", "/people/", "/people/MariaP/", "/teams/core/", "/items/1/"],
+)
+def test_pages_only_read(reader, url):
+    make_item("Arrange meetings")
+
+    assert reader.post(url).status_code == 405
+
+
+def test_an_empty_tracker_says_so(reader):
+    assert Meeting.objects.count() == 0 and Person.objects.count() == 1
+
+    assert "No teams yet" in page(reader.get("/"))
+    assert "No items match these filters." in page(reader.get("/items/"))
+    assert "No meetings." in page(reader.get("/meetings/"))
+
+
+def test_a_long_group_on_the_team_page_shows_the_oldest_and_links_to_all(reader, settings, owner):
+    settings.TRACKER_PAGE_SIZE = 2
+    meeting = make_meeting(participants=[owner])
+    for number in range(3):
+        make_item(f"Task {number}", meeting, owners=[owner])
+
+    html = page(reader.get("/teams/core/"))
+
+    assert "Task 1" in html
+    assert "Task 2" not in html
+    assert '<a href="/items/?owner=MariaP&amp;team=core">All 3 in the items list</a>' in html

@@ -1,0 +1,115 @@
+"""Pages cost the same few queries whether they show ten rows or two hundred."""
+
+import pytest
+
+from meetings.models import Item, Mention, Owner, Speaker, Statement, Topic
+from tests.conftest import make_meeting, make_person
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reader(client, owner):
+    client.force_login(owner.user)
+    return client
+
+
+def fill(meeting, count, owners):
+    """``count`` open action items of ``meeting``, each owned by ``owners``, with statements."""
+    items = Item.objects.bulk_create(
+        Item(
+            text=f"Task {n} for https://github.com/acme/core/pull/{n}",
+            meeting=meeting,
+            raised=meeting.date,
+        )
+        for n in range(count)
+    )
+    Owner.objects.bulk_create(
+        Owner(item=item, name=person.handle, key=person.key, person=person, position=position)
+        for item in items
+        for position, person in enumerate(owners)
+    )
+    Mention.objects.bulk_create(
+        Mention(item=item, meeting=meeting, text=item.text, line=100 + n, position=n)
+        for n, item in enumerate(items)
+    )
+    topic = Topic.objects.create(meeting=meeting, title="Release", position=0)
+    statements = Statement.objects.bulk_create(
+        Statement(topic=topic, text=f"Said {n}", line=10 + n, position=n) for n in range(count)
+    )
+    Speaker.objects.bulk_create(
+        Speaker(statement=s, name=owners[0].handle, key=owners[0].key, person=owners[0])
+        for s in statements
+    )
+
+
+@pytest.fixture(params=[10, 200], ids=["10 rows", "200 rows"])
+def world(request, settings, owner, teammate):
+    settings.TRACKER_PAGE_SIZE = 200
+    meeting = make_meeting(participants=[owner, teammate, make_person("Cezar")])
+    make_meeting("2024-01-11", teams=["docs"])
+    fill(meeting, request.param, [owner, teammate])
+    return meeting
+
+
+def test_the_items_list_costs_the_same_at_10_and_200_rows(
+    reader, world, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(10):
+        response = reader.get("/items/", {"team": "core", "status": ["open", "in_progress"]})
+
+    assert response.content.decode().count('class="item"') == world.items.count()
+
+
+def test_the_items_list_by_owner_costs_the_same_at_10_and_200_rows(
+    reader, world, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(9):
+        response = reader.get("/items/", {"owner": "MariaP", "status": "open"})
+
+    assert response.content.decode().count('class="item"') == world.items.count()
+
+
+def test_the_csv_export_costs_the_same_at_10_and_200_rows(
+    reader, world, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(6):
+        response = reader.get("/items/", {"format": "csv"})
+        rows = b"".join(response.streaming_content).decode().splitlines()
+
+    assert len(rows) == world.items.count() + 1
+
+
+def test_the_person_page_costs_the_same_at_10_and_200_rows(
+    reader, world, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(11):
+        response = reader.get("/people/MariaP/")
+
+    assert response.content.decode().count('class="item"') == world.items.count()
+
+
+def test_the_meeting_page_costs_the_same_at_10_and_200_rows(
+    reader, world, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(12):
+        response = reader.get(f"/meetings/{world.pk}/")
+
+    html = response.content.decode()
+    assert html.count('class="item"') == world.items.count()
+    assert html.count('class="statement"') == world.items.count()
+
+
+def test_the_other_pages_cost_the_same_at_10_and_200_rows(
+    reader, world, django_assert_max_num_queries
+):
+    item = world.items.first()
+    for url, most in [
+        ("/", 9),
+        (f"/items/{item.pk}/", 8),
+        ("/meetings/", 7),
+        ("/people/", 4),
+        ("/teams/core/", 8),
+    ]:
+        with django_assert_max_num_queries(most, info=url):
+            assert reader.get(url).status_code == 200
