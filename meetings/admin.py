@@ -1,7 +1,11 @@
 from django.contrib import admin
 
+from meetings.admin_import import ImportLogAdmin, import_urls, reimport_from_disk
+from meetings.admin_people import AliasAdmin, PersonAdmin
 from meetings.models import (
     AgendaItem,
+    Alias,
+    ImportLog,
     Item,
     Meeting,
     Mention,
@@ -20,12 +24,8 @@ class TeamAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-@admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
-    list_display = ["handle", "name", "user"]
-    search_fields = ["handle", "name", "key"]
-    list_select_related = ["user"]
-    raw_id_fields = ["user"]
+admin.site.register(Person, PersonAdmin)
+admin.site.register(Alias, AliasAdmin)
 
 
 class ParticipantInline(admin.TabularInline):
@@ -48,6 +48,14 @@ class MeetingAdmin(admin.ModelAdmin):
     search_fields = ["source", "title"]
     readonly_fields = ["content_hash", "created", "updated", "warnings"]
     inlines = [ParticipantInline, AgendaInline]
+    actions = ["reimport"]
+
+    def get_urls(self):
+        return [*import_urls(self), *super().get_urls()]
+
+    @admin.action(description="Re-import from disk (MINUTES_ROOT)", permissions=["add"])
+    def reimport(self, request, queryset):
+        return reimport_from_disk(self, request, queryset)
 
 
 class OwnerInline(admin.TabularInline):
@@ -81,3 +89,8 @@ class ItemAdmin(admin.ModelAdmin):
     list_select_related = ["meeting"]
     raw_id_fields = ["meeting"]
     inlines = [OwnerInline, MentionInline, StatusChangeInline]
+
+
+# The admin index links to "Import minutes"; imports are logged, read-only.
+admin.site.index_template = "admin/meetings/import_index.html"
+admin.site.register(ImportLog, ImportLogAdmin)

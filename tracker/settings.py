@@ -153,3 +153,20 @@ MINUTES_MAX_BYTES = env_int("MINUTES_MAX_BYTES", 2 * 1024 * 1024)
 MINUTES_ROOT = os.environ.get("MINUTES_ROOT", "")
 # Public communities may let anyone read the tracker without an account.
 TRACKER_PUBLIC_READ = env_bool("TRACKER_PUBLIC_READ", False)
+# The community's own GitHub organisations: links to their pull requests and
+# issues read "repo#N" rather than "owner/repo#N".
+TRACKER_GITHUB_ORGS = env_list("TRACKER_GITHUB_ORGS", [])
+# Rows per page of the items list and the other lists.
+TRACKER_PAGE_SIZE = env_int("TRACKER_PAGE_SIZE", 25)
+
+# Matching the same item across meetings (scores 0-100): at or above AUTO a
+# later line becomes a mention of the open item; at or above SUGGEST it is
+# shown as "possibly the same". Without a shared link, only items raised within
+# the window are compared.
+MATCH_AUTO_SCORE = env_int("MATCH_AUTO_SCORE", 85)
+MATCH_SUGGEST_SCORE = env_int("MATCH_SUGGEST_SCORE", 65)
+MATCH_WINDOW_DAYS = env_int("MATCH_WINDOW_DAYS", 120)
+# The admin's "Import minutes": a zip may hold this much, uncompressed, and this
+# many files; one upload request may send no more than such a zip (and its form).
+MINUTES_ZIP_MAX_BYTES = env_int("MINUTES_ZIP_MAX_BYTES", 50 * 1024 * 1024)
+MINUTES_ZIP_MAX_FILES = env_int("MINUTES_ZIP_MAX_FILES", 2000)

@@ -1,0 +1,82 @@
+"""Importing minutes through the admin in a real browser: upload, preview, confirm."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Permission
+from playwright.sync_api import expect
+
+from meetings.models import ImportLog, Item, Meeting
+from tests.conftest import SAMPLES, make_user
+
+# Playwright's sync API runs an event loop in this thread; the test's own
+# database access (not the live server's) would otherwise be refused.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's chromium: `playwright install` cannot download browsers here."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI: the browser tests need chromium at {CHROMIUM}")
+        pytest.skip(f"the browser tests need chromium at {CHROMIUM} (apt install chromium)")
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def maintainer(transactional_db):
+    user = make_user("mara", password="a long password 42", is_staff=True)
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["add_meeting", "view_meeting", "add_alias"])
+    )
+    return user
+
+
+def log_in(page, url, user):
+    page.goto(f"{url}/admin/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", "a long password 42")
+    page.click("input[type=submit]")
+
+
+def test_a_maintainer_uploads_minutes_sees_the_preview_and_confirms(live_server, page, maintainer):
+    log_in(page, live_server.url, maintainer)
+
+    page.get_by_role("link", name="Import minutes").click()
+    page.set_input_files(
+        "input[name=files]",
+        [SAMPLES / "core" / "2026-01-07.md", SAMPLES / "docs" / "2026-01-15.md"],
+    )
+    page.get_by_role("button", name="Preview").click()
+
+    expect(page.locator("h1")).to_have_text("Preview: import minutes")
+    expect(page.get_by_text("2 new, 0 updated, 0 unchanged")).to_be_visible()
+    first = page.locator(".import-file", has_text="2026-01-07.md")
+    expect(first.locator("dd").first).to_have_text("Wednesday, 7 January 2026")
+    expect(first).to_contain_text("MariaP, TomK, Ana Lopes, Jonas, SamirB")
+    expect(first).to_contain_text("Draft the 1.0 release plan")
+    expect(first).to_contain_text("MP (person: MariaP)")
+    assert not Meeting.objects.exists()
+
+    page.get_by_role("button", name="Import 2 files").click()
+
+    expect(page.locator("h1")).to_have_text("Import result")
+    expect(page.get_by_text("Imported: 2 new, 0 updated, 0 unchanged, 0 failed.")).to_be_visible()
+    assert set(Meeting.objects.values_list("file_name", flat=True)) == {
+        "2026-01-07.md",
+        "2026-01-15.md",
+    }
+    assert Item.objects.filter(text="Draft the 1.0 release plan.").exists()
+    assert ImportLog.objects.get().user == maintainer
