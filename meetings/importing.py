@@ -483,7 +483,7 @@ class Importer:
         self.create_items(meeting, fresh, resolver)
         result.added.extend(line.text for line in new)
         result.linked = len(repeated)
-        _refresh_items({m.item_id for m in touched} | {line.match.item.pk for line in repeated})
+        _refresh_items({m.item_id for m in touched})
 
     def write_done_suggestions(self, meeting, teams, minutes):
         """What this meeting says is done, as suggestions on the open items it names."""
@@ -514,11 +514,21 @@ class Importer:
             (Link(item=line.match.item, url=url) for line in repeated for url in line.links),
             ignore_conflicts=True,
         )
+        # Kept in step here rather than recounted: an item carried over for
+        # years has hundreds of mentions.
+        for line in repeated:
+            item = line.match.item
+            item.mention_count += 1
+            if meeting.date >= (item.last_raised or item.raised):
+                item.text, item.links, item.last_raised = line.text, line.links, meeting.date
+        Item.objects.bulk_update(
+            [line.match.item for line in repeated],
+            ["mention_count", "text", "links", "last_raised"],
+        )
         changed = [
             (line, line.match.item)
             for line in repeated
-            if sorted(name_key(o) for o in line.owners)
-            != sorted(owner.key for owner in line.match.item.owners.all())
+            if sorted(name_key(o) for o in line.owners) != sorted(line.match.item.owner_keys)
         ]
         if not changed:
             return
@@ -533,7 +543,7 @@ class Importer:
                 item=item,
                 kind=Event.Kind.OWNERS,
                 text=(
-                    f"Owners changed from {', '.join(o.name for o in item.owners.all()) or 'none'} "
+                    f"Owners changed from {', '.join(item.owner_names) or 'none'} "
                     f"to {', '.join(line.owners) or 'none'} by the minutes of {meeting.date}."
                 ),
             )

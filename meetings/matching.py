@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 
 from django.conf import settings
-from django.db.models import Prefetch
 from rapidfuzz import fuzz, utils
 
-from meetings.models import DoneSuggestion, Item, Link, Owner, name_key
+from meetings.models import DoneSuggestion, Item, Link, Meeting, Mention, Owner, name_key
 
 # Links that name one piece of work: a pull request, merge request or issue.
 WORK_LINK = re.compile(r"/(?:pull|pulls|issues|merge_requests)/\d+")
@@ -40,6 +40,12 @@ def work_links(links):
     return {link.rstrip("/") for link in links if WORK_LINK.search(link)}
 
 
+@lru_cache(maxsize=65536)
+def _words(text):
+    return len(text.split())
+
+
+@lru_cache(maxsize=65536)
 def comparable(text):
     """Text as compared: URLs out (they are evidence of their own), case and punctuation folded."""
     return utils.default_process(URL.sub(" ", text))
@@ -53,7 +59,7 @@ def text_similarity(a, b):
     token_sort_ratio, which counts the extra words; short lines must be alike
     as a whole.
     """
-    words = min(len(a.split()), len(b.split()))
+    words = min(_words(a), _words(b))
     if words == 0:
         return 0.0  # nothing but links: the links decide
     if words < 4:
@@ -88,6 +94,66 @@ def score(owner_keys, text, links, item_owner_keys, item_text, item_links):
     return max(value, 0.0), "; ".join(reasons)
 
 
+def candidate_ids(meeting, urls, owner_keys, window):
+    """Ids of open items that name one of ``urls`` or, raised again within ``window``,
+    have one of ``owner_keys`` among their owners.
+
+    Two small lookups through indexes (link_url_idx; item_status_last_raised_idx
+    and the owner rows): an OR of the two in one query would make the database
+    walk every item of the team.
+    """
+    ids = set()
+    if urls:
+        ids.update(Link.objects.filter(url__in=urls).values_list("item", flat=True))
+    if owner_keys:
+        ids.update(
+            Item.objects.filter(
+                status__in=Item.Status.still_open(),
+                last_raised__gte=meeting.date - window,
+                owners__key__in=owner_keys,
+            ).values_list("pk", flat=True)
+        )
+    return ids
+
+
+def earlier_open_items(meeting, team_ids, ids):
+    """Of ``ids``, the open items of the teams raised before ``meeting`` and not in it.
+
+    Fetched by primary key and sifted here: given the other conditions, the
+    database prefers an index that walks every open item of the team.
+    """
+    if not team_ids or not ids:
+        return []
+    in_meeting = set(
+        Mention.objects.filter(meeting=meeting).order_by().values_list("item", flat=True)
+    )
+    items = [
+        item
+        for item in Item.objects.filter(pk__in=ids).order_by()
+        if item.is_open
+        and not item.removed
+        and item.raised <= meeting.date
+        and item.pk not in in_meeting
+    ]
+    of_teams = set(
+        Meeting.teams.through.objects.filter(
+            meeting__in={item.meeting_id for item in items}, team__in=team_ids
+        ).values_list("meeting", flat=True)
+    )
+    items = [item for item in items if item.meeting_id in of_teams]
+    # What matching reads of owners and links, as plain values: cheaper than objects.
+    by_pk = {item.pk: item for item in items}
+    for item in items:
+        item.owner_names, item.owner_keys, item.urls = [], set(), []
+    owners = Owner.objects.filter(item__in=by_pk).order_by("item_id", "position")
+    for item_id, name, key in owners.values_list("item_id", "name", "key"):
+        by_pk[item_id].owner_names.append(name)
+        by_pk[item_id].owner_keys.add(key)
+    for item_id, url in Link.objects.filter(item__in=by_pk).values_list("item_id", "url"):
+        by_pk[item_id].urls.append(url)
+    return items
+
+
 class Matcher:
     """Finds, for the new action items of one meeting, the open items they repeat."""
 
@@ -100,29 +166,10 @@ class Matcher:
 
     def candidates(self, entries):
         """Open items of the meeting's teams that share a link or an owner with the entries."""
-        if not self.team_ids:
-            return []
         urls = {url for entry in entries for url in work_links(entry.links)}
         keys = {name_key(owner) for entry in entries for owner in entry.owners}
-        earlier = (
-            Item.objects.open()
-            .in_minutes()
-            .filter(raised__lte=self.meeting.date, meeting__teams__in=self.team_ids)
-            .exclude(mentions__meeting=self.meeting)
-        )
-        by_link = earlier.filter(pk__in=Link.objects.filter(url__in=urls).values("item"))
-        # Without a shared link, only items raised again lately: a task not
-        # mentioned for months is not carried over by a look-alike line.
-        by_owner = earlier.filter(
-            pk__in=Owner.objects.filter(key__in=keys).values("item"),
-            last_raised__gte=self.meeting.date - self.window,
-        )
-        found = (by_link | by_owner).distinct()
-        return list(
-            found.prefetch_related(
-                Prefetch("owners", queryset=Owner.objects.only("key", "name", "item"))
-            )
-        )
+        ids = candidate_ids(self.meeting, urls, keys, self.window)
+        return earlier_open_items(self.meeting, self.team_ids, ids)
 
     def match(self, entries):
         """For each entry, its Match (confident), a list of weaker Matches, or None.
@@ -130,18 +177,17 @@ class Matcher:
         Each earlier item takes at most one line of this meeting: the likeliest.
         Returns a list parallel to ``entries`` of (match or None, weaker matches).
         """
-        items = self.candidates(entries)
+        items = [(item, item.owner_keys, item.urls) for item in self.candidates(entries)]
         scored = []
         for index, entry in enumerate(entries):
             keys = {name_key(owner) for owner in entry.owners}
-            for item in items:
+            links = work_links(entry.links)
+            for item, item_keys, item_links in items:
+                # Only a shared owner or a shared link makes two lines worth comparing.
+                if not (keys & item_keys or links & work_links(item_links)):
+                    continue
                 value, reason = score(
-                    keys,
-                    entry.text,
-                    entry.links,
-                    {owner.key for owner in item.owners.all()},
-                    item.text,
-                    item.links,
+                    keys, entry.text, entry.links, item_keys, item.text, item_links
                 )
                 if value >= self.suggest:
                     scored.append((value, index, item, reason))
@@ -187,26 +233,24 @@ def suggest_done(meeting, teams, said):
     urls = {url.rstrip("/.,") for s in saying_done for url in URL.findall(s.text)}
     numbers = {n for s in saying_done for n in NUMBER.findall(s.text)}
     speakers = {name_key(name) for s in saying_done for name in s.speakers}
-    window = meeting.date - timedelta(days=settings.MATCH_WINDOW_DAYS)
-    earlier = (
-        Item.objects.open()
-        .in_minutes()
-        .filter(raised__lte=meeting.date, meeting__teams__in=team_ids)
-        .exclude(mentions__meeting=meeting)
-    )
-    found = earlier.filter(pk__in=Link.objects.filter(url__in=urls).values("item"))
+    window = timedelta(days=settings.MATCH_WINDOW_DAYS)
+    ids = candidate_ids(meeting, urls, speakers, window)
     if numbers:
-        found = found | earlier.filter(last_raised__gte=window, link_rows__isnull=False)
-    if speakers:
-        owned = Owner.objects.filter(key__in=speakers).values("item")
-        found = found | earlier.filter(last_raised__gte=window, pk__in=owned)
-    items = found.distinct().prefetch_related("link_rows", "owners")
+        # "PR #41": the open items raised lately that link a pull request.
+        ids.update(
+            Item.objects.filter(
+                status__in=Item.Status.still_open(),
+                last_raised__gte=meeting.date - window,
+                link_rows__isnull=False,
+            ).values_list("pk", flat=True)
+        )
+    items = earlier_open_items(meeting, team_ids, ids)
 
     suggestions = []
     for item in items:
-        item_urls = {link.url.rstrip("/") for link in item.link_rows.all()}
+        item_urls = {url.rstrip("/") for url in item.urls}
         item_numbers = {n for url in item_urls for n in LINK_NUMBER.findall(url)}
-        owners = {owner.key for owner in item.owners.all()}
+        owners = item.owner_keys
         for s in saying_done:
             names_it = bool(
                 item_urls & {u.rstrip("/") for u in URL.findall(s.text)}

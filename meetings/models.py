@@ -243,7 +243,8 @@ class Participant(models.Model):
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
-        ordering = ["meeting", "position"]
+        # By id, not by the meeting's own ordering, which would join its table.
+        ordering = ["meeting_id", "position"]
         constraints = [
             models.UniqueConstraint(fields=["meeting", "person"], name="participant_once"),
         ]
@@ -259,7 +260,8 @@ class AgendaItem(models.Model):
     position = models.PositiveIntegerField()
 
     class Meta:
-        ordering = ["meeting", "position"]
+        # By id, not by the meeting's own ordering, which would join its table.
+        ordering = ["meeting_id", "position"]
 
     def __str__(self):
         return self.text
@@ -272,7 +274,8 @@ class Topic(models.Model):
     position = models.PositiveIntegerField()
 
     class Meta:
-        ordering = ["meeting", "position"]
+        # By id, not by the meeting's own ordering, which would join its table.
+        ordering = ["meeting_id", "position"]
 
     def __str__(self):
         return self.title or "(untitled)"
@@ -285,7 +288,8 @@ class Statement(models.Model):
     position = models.PositiveIntegerField()
 
     class Meta:
-        ordering = ["topic", "position"]
+        # By id, not by the topic's own ordering, which would join its table.
+        ordering = ["topic_id", "position"]
 
     def __str__(self):
         return self.text[:80]
@@ -317,7 +321,8 @@ class Speaker(NameRef):
     )
 
     class Meta:
-        ordering = ["statement", "position"]
+        # By id, not by the statement's own ordering, which would join its table.
+        ordering = ["statement_id", "position"]
         indexes = [
             models.Index(fields=["person"], name="speaker_person_idx"),
             # Mapping a name resolves every speaker written so; unresolved names by key.
@@ -331,19 +336,24 @@ class ItemQuerySet(models.QuerySet):
 
         An item no minutes write any more is marked removed, never deleted.
         """
-        items = list(self.prefetch_related("mentions__meeting"))
+        items = list(self)
+        live = {}
+        # Only what is needed of each mention: a meeting's text is its whole minutes.
+        mentions = (
+            Mention.objects.filter(item__in=[item.pk for item in items], removed=False)
+            .order_by("meeting__date", "meeting_id", "position")
+            .values_list("item_id", "text", "meeting_id", "meeting__date")
+        )
+        for item_id, text, meeting_id, date in mentions:
+            live.setdefault(item_id, []).append((text, meeting_id, date))
         for item in items:
-            live = sorted(
-                (m for m in item.mentions.all() if not m.removed),
-                key=lambda m: (m.meeting.date, m.meeting_id, m.position),
-            )
-            item.removed = not live
-            item.mention_count = len(live)
-            if live:
-                item.text = live[-1].text
-                item.meeting = live[0].meeting
-                item.raised = live[0].meeting.date
-                item.last_raised = live[-1].meeting.date
+            mine = live.get(item.pk, [])
+            item.removed = not mine
+            item.mention_count = len(mine)
+            if mine:
+                item.text = mine[-1][0]
+                item.meeting_id, item.raised = mine[0][1], mine[0][2]
+                item.last_raised = mine[-1][2]
         Item.objects.bulk_update(
             items, ["removed", "mention_count", "text", "meeting", "raised", "last_raised"]
         )
@@ -474,6 +484,14 @@ class Item(models.Model):
         return self.kind == self.Kind.ACTION and self.status in self.Status.still_open()
 
     @property
+    def days_open(self):
+        """Days from the first meeting that raised it to today, or to the day it was closed."""
+        end = timezone.localdate()
+        if not self.is_open and self.status_changed:
+            end = timezone.localdate(self.status_changed)
+        return max((end - self.raised).days, 0)
+
+    @property
     def status_version(self):
         """What a status form carries to tell that someone changed the status since."""
         return self.status_changed.isoformat() if self.status_changed else ""
@@ -559,7 +577,8 @@ class Owner(NameRef):
     )
 
     class Meta:
-        ordering = ["item", "position"]
+        # By id, not by the item's own ordering, which would join its table.
+        ordering = ["item_id", "position"]
         indexes = [
             # Items owned by a person; items owned by a name as written.
             models.Index(fields=["person", "item"], name="owner_person_idx"),
