@@ -27,13 +27,18 @@ lint: install
 
 test: lint test-sqlite test-postgres
 
+# Browser tests need Debian's chromium; without it (and not under CI) they are left out.
+CHROMIUM := /usr/bin/chromium
+PYTEST_ARGS := $(if $(or $(filter true,$(CI)),$(wildcard $(CHROMIUM))),,-m "not browser")
+
 test-sqlite: install
-	$(BIN)/pytest -q
+	@[ -n '$(PYTEST_ARGS)' ] && echo "skipped: the browser tests (no $(CHROMIUM); apt-get install chromium)" || true
+	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 # PostgreSQL when a server answers; under CI it must.
 test-postgres: install
 	@if $(BIN)/python -m tests.pg_available "$(PG_URL)"; then \
-		DATABASE_URL="$(PG_URL)" $(BIN)/pytest -q; \
+		DATABASE_URL="$(PG_URL)" $(BIN)/pytest -q $(PYTEST_ARGS); \
 	elif [ "$$CI" = "true" ]; then \
 		echo "CI: PostgreSQL is required at $(PG_URL) and did not answer"; exit 1; \
 	else \
@@ -42,6 +47,7 @@ test-postgres: install
 
 bench: install
 	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/bench_pages.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

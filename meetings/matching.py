@@ -94,7 +94,7 @@ def score(owner_keys, text, links, item_owner_keys, item_text, item_links):
     return max(value, 0.0), "; ".join(reasons)
 
 
-def candidate_ids(meeting, urls, owner_keys, window):
+def candidate_ids(meeting, team_ids, urls, owner_keys, window):
     """Ids of open items that name one of ``urls`` or, raised again within ``window``,
     have one of ``owner_keys`` among their owners.
 
@@ -111,6 +111,7 @@ def candidate_ids(meeting, urls, owner_keys, window):
                 status__in=Item.Status.still_open(),
                 last_raised__gte=meeting.date - window,
                 owners__key__in=owner_keys,
+                meeting__teams__in=team_ids,
             ).values_list("pk", flat=True)
         )
     return ids
@@ -168,7 +169,7 @@ class Matcher:
         """Open items of the meeting's teams that share a link or an owner with the entries."""
         urls = {url for entry in entries for url in work_links(entry.links)}
         keys = {name_key(owner) for entry in entries for owner in entry.owners}
-        ids = candidate_ids(self.meeting, urls, keys, self.window)
+        ids = candidate_ids(self.meeting, self.team_ids, urls, keys, self.window)
         return earlier_open_items(self.meeting, self.team_ids, ids)
 
     def match(self, entries):
@@ -234,7 +235,7 @@ def suggest_done(meeting, teams, said):
     numbers = {n for s in saying_done for n in NUMBER.findall(s.text)}
     speakers = {name_key(name) for s in saying_done for name in s.speakers}
     window = timedelta(days=settings.MATCH_WINDOW_DAYS)
-    ids = candidate_ids(meeting, urls, speakers, window)
+    ids = candidate_ids(meeting, team_ids, urls, speakers, window)
     if numbers:
         # "PR #41": the open items raised lately that link a pull request.
         ids.update(
@@ -242,6 +243,7 @@ def suggest_done(meeting, teams, said):
                 status__in=Item.Status.still_open(),
                 last_raised__gte=meeting.date - window,
                 link_rows__isnull=False,
+                meeting__teams__in=team_ids,
             ).values_list("pk", flat=True)
         )
     items = earlier_open_items(meeting, team_ids, ids)
