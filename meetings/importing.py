@@ -341,7 +341,7 @@ class Importer:
             meeting.topics.all().delete()
         self.write_discussion(meeting, minutes, resolver)
         self.write_items(meeting, teams, minutes, resolver, result)
-        self.write_done_suggestions(meeting, teams, minutes)
+        self.write_done_suggestions(meeting, teams, minutes, result.outcome)
         if result.outcome == Outcome.UPDATED:
             resolve(meetings=[meeting])  # the items kept, under the new participants and teams
         resolve(keys={person.key for person in participants}, unresolved=True)  # by handle
@@ -485,9 +485,10 @@ class Importer:
         result.linked = len(repeated)
         _refresh_items({m.item_id for m in touched})
 
-    def write_done_suggestions(self, meeting, teams, minutes):
+    def write_done_suggestions(self, meeting, teams, minutes, outcome):
         """What this meeting says is done, as suggestions on the open items it names."""
-        DoneSuggestion.objects.filter(meeting=meeting, state=Verdict.PENDING).delete()
+        if outcome == Outcome.UPDATED:
+            DoneSuggestion.objects.filter(meeting=meeting, state=Verdict.PENDING).delete()
         said = [
             Said(s.text, s.line, tuple(s.speakers)) for t in minutes.topics for s in t.statements
         ] + [Said(d.text, d.line) for d in minutes.decisions]
