@@ -108,3 +108,47 @@ def teammate(db):
 def outsider(db):
     """Zoe has an account but was at none of the meetings."""
     return make_person("ZoeQ", user=make_user("zoe"))
+
+
+# Browser tests: pytest-playwright drives Debian's chromium against live_server.
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+NO_CHROMIUM = "chromium not installed: browser tests skipped"
+
+
+def pytest_collection_modifyitems(items):
+    """A test that drives a browser is a browser test (`-m "not browser"` leaves them out)."""
+    for item in items:
+        if "browser" in item.fixturenames:
+            item.add_marker(pytest.mark.browser)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say once why the browser tests did not run, even under `pytest -q`."""
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if "browser" in r.keywords]
+    if skipped and not CHROMIUM.exists():
+        terminalreporter.write_line(f"{NO_CHROMIUM} ({len(skipped)} tests)")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's chromium: `playwright install` cannot download browsers here."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(
+                f"CI: the browser tests need chromium at {CHROMIUM} (apt-get install chromium)"
+            )
+        pytest.skip(NO_CHROMIUM)
+    # Playwright's sync API keeps an event loop running in this thread from now
+    # to the end of the session, and Django refuses database calls under a running
+    # loop: in the browser tests, and in every test and teardown that runs after them.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}

@@ -1,38 +1,11 @@
 """Importing minutes through the admin in a real browser: upload, preview, confirm."""
 
-import os
-from pathlib import Path
-
 import pytest
 from django.contrib.auth.models import Permission
 from playwright.sync_api import expect
 
 from meetings.models import ImportLog, Item, Meeting
 from tests.conftest import SAMPLES, make_user
-
-# Playwright's sync API runs an event loop in this thread; the test's own
-# database access (not the live server's) would otherwise be refused.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    """Debian's chromium: `playwright install` cannot download browsers here."""
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI: the browser tests need chromium at {CHROMIUM}")
-        pytest.skip(f"the browser tests need chromium at {CHROMIUM} (apt install chromium)")
-    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
 
 
 @pytest.fixture
