@@ -106,15 +106,18 @@ def candidate_ids(meeting, team_ids, urls, owner_keys, window):
     if urls:
         ids.update(Link.objects.filter(url__in=urls).values_list("item", flat=True))
     if owner_keys:
-        ids.update(
-            Item.objects.filter(
-                status__in=Item.Status.still_open(),
-                last_raised__gte=meeting.date - window,
-                owners__key__in=owner_keys,
-                meeting__teams__in=team_ids,
-            ).values_list("pk", flat=True)
-        )
+        ids.update(recent_open_ids(meeting, team_ids, window, owners__key__in=owner_keys))
     return ids
+
+
+def recent_open_ids(meeting, team_ids, window, **lookups):
+    """Ids of the teams' open items raised again within ``window`` before ``meeting``."""
+    return Item.objects.filter(
+        status__in=Item.Status.still_open(),
+        last_raised__gte=meeting.date - window,
+        meeting__teams__in=team_ids,
+        **lookups,
+    ).values_list("pk", flat=True)
 
 
 def earlier_open_items(meeting, team_ids, ids):
@@ -238,14 +241,7 @@ def suggest_done(meeting, teams, said):
     ids = candidate_ids(meeting, team_ids, urls, speakers, window)
     if numbers:
         # "PR #41": the open items raised lately that link a pull request.
-        ids.update(
-            Item.objects.filter(
-                status__in=Item.Status.still_open(),
-                last_raised__gte=meeting.date - window,
-                link_rows__isnull=False,
-                meeting__teams__in=team_ids,
-            ).values_list("pk", flat=True)
-        )
+        ids.update(recent_open_ids(meeting, team_ids, window, link_rows__isnull=False))
     items = earlier_open_items(meeting, team_ids, ids)
 
     suggestions = []
