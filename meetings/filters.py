@@ -2,11 +2,16 @@
 
 ``/items/?owner=RD&status=open&status=in_progress&team=core&from=2024-01-01&q=release``
 and the same with ``&format=csv``: people script against these names, keep them.
+``older_than=30`` (days since first raised) and ``mentions_min=3`` (meetings that
+write the item) came later; new names may be added, none renamed.
 """
+
+from datetime import timedelta
 
 import django_filters
 from django import forms
 from django.db.models import F, Q
+from django.utils import timezone
 
 from meetings.models import Item, Meeting, Mention, Team
 
@@ -25,6 +30,10 @@ class FilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
 
 
 class ItemFilter(django_filters.FilterSet):
@@ -61,6 +70,20 @@ class ItemFilter(django_filters.FilterSet):
     )
     kind = django_filters.ChoiceFilter(
         label="Kind", choices=Item.Kind.choices, empty_label="Both kinds"
+    )
+    older_than = IntegerFilter(
+        label="Older than (days)",
+        method="filter_older_than",
+        min_value=0,
+        max_value=36500,  # a century: further back is no date at all
+        help_text="First raised more than this many days ago.",
+    )
+    mentions_min = IntegerFilter(
+        label="In at least (meetings)",
+        field_name="mention_count",
+        lookup_expr="gte",
+        min_value=1,
+        help_text="Written in the minutes of at least this many meetings.",
     )
     removed = django_filters.BooleanFilter(
         label="Include items no longer in the minutes",
@@ -112,6 +135,9 @@ class ItemFilter(django_filters.FilterSet):
         if dates.get("to"):
             mentions = mentions.filter(meeting__date__lte=dates["to"])
         return queryset.filter(pk__in=mentions.values("item"))
+
+    def filter_older_than(self, queryset, name, value):
+        return queryset.filter(raised__lt=timezone.localdate() - timedelta(days=value))
 
     def filter_removed(self, queryset, name, value):
         return queryset if value else queryset.in_minutes()

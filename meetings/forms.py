@@ -74,3 +74,13 @@ class ClaimPersonForm(forms.Form):
         empty_label="Choose your handle",
         help_text="The name you sign the minutes with. You choose it once; staff can change it.",
     )
+
+
+class VerdictForm(forms.Form):
+    """One click on what matching suggests: yes (link, mark done) or no (dismiss)."""
+
+    verdict = forms.ChoiceField(choices=[("accept", "Yes"), ("dismiss", "No")])
+
+    @property
+    def accepted(self):
+        return self.cleaned_data["verdict"] == "accept"

@@ -1,18 +1,32 @@
 from django.urls import path
 
-from meetings import views
+from meetings.views import home, items, matching, meetings, people, teams
 
 app_name = "meetings"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("me/", views.claim, name="claim"),
-    path("items/", views.items, name="items"),
-    path("items/<int:pk>/", views.item, name="item"),
-    path("items/<int:pk>/status/", views.item_status, name="item_status"),
-    path("meetings/", views.meetings, name="meetings"),
-    path("meetings/<int:pk>/", views.meeting, name="meeting"),
-    path("people/", views.people, name="people"),
-    path("people/<str:handle>/", views.person, name="person"),
-    path("teams/<slug:slug>/", views.team, name="team"),
+    path("", home.home, name="home"),
+    path("me/", home.claim, name="claim"),
+    path("items/", items.items, name="items"),
+    path("items/<int:pk>/", items.item, name="item"),
+    path("items/<int:pk>/status/", items.item_status, name="item_status"),
+    path("items/<int:pk>/mentions/<int:mention>/split/", matching.split, name="item_split"),
+    path(
+        "items/<int:pk>/candidates/<int:candidate>/",
+        matching.candidate,
+        name="item_candidate",
+    ),
+    path(
+        "items/<int:pk>/suggestions/<int:suggestion>/",
+        matching.suggestion,
+        name="item_suggestion",
+    ),
+    path("review/", matching.review, name="review"),
+    path("review/done/", matching.review_done, name="review_done"),
+    path("meetings/", meetings.meetings, name="meetings"),
+    path("meetings/<int:pk>/", meetings.meeting, name="meeting"),
+    path("people/", people.people, name="people"),
+    path("people/<str:handle>/", people.person, name="person"),
+    path("teams/<slug:slug>/", teams.team, name="team"),
+    path("teams/<slug:slug>/next/", teams.next_meeting, name="next_meeting"),
 ]

@@ -1,0 +1,1 @@
+"""The tracker's pages, by topic: home, items, meetings, people, teams, and matching."""

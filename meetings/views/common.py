@@ -1,0 +1,73 @@
+"""What the views share: who may read and decide, the page-or-fragment answer, paging."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import user_passes_test
+from django.core.paginator import Paginator
+from django.db.models import Exists, F, Func, OuterRef, Q, Subquery, Value
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from meetings.models import Item
+
+# Anyone may read a public tracker; otherwise reading, like changing, needs an account.
+reader_required = user_passes_test(
+    lambda user: settings.TRACKER_PUBLIC_READ or user.is_authenticated
+)
+
+
+def linked_person(user):
+    """The person a user is in the minutes, or None."""
+    return getattr(user, "person", None)
+
+
+def may_decide(user, *refs):
+    """Whether ``user`` may decide about the items at ``refs``, as an expression for annotate().
+
+    Deciding is linking, splitting, and confirming or dismissing a suggestion.
+    An item's owners may (for an item that everyone at a meeting owns, the
+    people who were there), and so may maintainers (staff), for every item.
+    ``refs`` name the outer query's item columns, ``"pk"`` on Item itself.
+    """
+    if user.is_staff:
+        return Value(True)
+    person = linked_person(user)
+    if person is None:
+        return Value(False)
+    either = Q()
+    for ref in refs or ["pk"]:
+        either |= Q(pk=OuterRef(ref))
+    return Exists(Item.objects.owned_by(person).filter(either))
+
+
+def partial_wanted(request):
+    # A history restore asks for the whole page, though htmx sends it.
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def render_page(request, template, partial, context):
+    """The full page, or for htmx the part of it that the request swaps."""
+    response = render(request, partial if partial_wanted(request) else template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def paginate(request, queryset):
+    return Paginator(queryset, settings.TRACKER_PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def count_of(queryset):
+    """How many distinct rows a correlated queryset has, as a subquery.
+
+    Unlike Count() over a join, it is computed only for the rows shown (a page).
+    """
+    count = Func(F("pk"), function="COUNT", template="%(function)s(DISTINCT %(expressions)s)")
+    return Subquery(queryset.order_by().annotate(count=count).values("count"))
+
+
+def next_url(request, default):
+    """Where a form goes back to: the page it names in ``next`` if that is on this site."""
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        return default
+    return back

@@ -1,0 +1,175 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import Prefetch, Q
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST, require_safe
+from django_htmx.http import trigger_client_event
+
+from meetings.filters import ItemFilter
+from meetings.forms import StatusForm
+from meetings.models import Candidate, Item, Owner, Person, Verdict
+from meetings.views.common import (
+    may_decide,
+    next_url,
+    paginate,
+    reader_required,
+    render_page,
+)
+
+CSV_COLUMNS = [
+    "id",
+    "meeting_date",
+    "teams",
+    "owners",
+    "owners_as_written",
+    "text",
+    "status",
+    "first_raised",
+    "mentions",
+    "url",
+]
+
+
+@require_safe
+@reader_required
+def items(request):
+    filterset = ItemFilter(request.GET, queryset=Item.objects.for_rows(), request=request)
+    if request.GET.get("format") == "csv":
+        return items_csv(request, filterset)
+    shown = filterset.qs if filterset.is_valid() else Item.objects.none()
+    context = {
+        "filterset": filterset,
+        "page": paginate(request, shown),
+        "people": Person.objects.only("handle"),
+    }
+    return render_page(request, "meetings/items.html", "meetings/_item_results.html", context)
+
+
+class Echo:
+    """A file whose writes return the text written, to stream csv rows."""
+
+    def write(self, value):
+        return value
+
+
+def items_csv(request, filterset):
+    if not filterset.is_valid():
+        errors = "; ".join(f"{name}: {' '.join(e)}" for name, e in filterset.errors.items())
+        return HttpResponseBadRequest(f"Invalid filters: {errors}\n", content_type="text/plain")
+    rows = filterset.qs.with_last_mentioned().iterator(chunk_size=2000)
+    writer = csv.writer(Echo())
+
+    def lines():
+        yield writer.writerow(CSV_COLUMNS)
+        for item in rows:
+            yield writer.writerow(csv_row(request, item))
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="items.csv"'
+    return response
+
+
+def csv_row(request, item):
+    owners = item.owners.all()
+    return [
+        item.pk,
+        (item.last_mentioned or item.raised).isoformat(),
+        ";".join(team.name for team in item.meeting.teams.all()),
+        ";".join(owner.person.handle for owner in owners if owner.person),
+        ";".join(owner.name for owner in owners),
+        item.text,
+        item.status,
+        item.raised.isoformat(),
+        item.mention_count,
+        request.build_absolute_uri(item.get_absolute_url()),
+    ]
+
+
+@require_safe
+@reader_required
+def item(request, pk):
+    item = get_object_or_404(shown_item(request.user), pk=pk)
+    context = item_context(item)
+    return render_page(request, "meetings/item.html", "meetings/_history.html", context)
+
+
+def shown_item(user):
+    """Items as their page shows them, with whether ``user`` may decide about each."""
+    return Item.objects.for_rows().annotate(may_decide=may_decide(user))
+
+
+def item_context(item, **extra):
+    """What the item page shows: its mentions, open questions about it, its history."""
+    mentions = list(item.mentions.select_related("meeting"))
+    owners = Owner.objects.select_related("person")
+    pending = (
+        Candidate.objects.filter(Q(item=item) | Q(other=item), state=Verdict.PENDING)
+        .select_related("item__meeting", "other__meeting")
+        .prefetch_related(
+            Prefetch("item__owners", queryset=owners), Prefetch("other__owners", queryset=owners)
+        )
+    )
+    suggestions = []
+    if item.is_open:
+        suggestions = item.done_suggestions.filter(state=Verdict.PENDING).select_related("meeting")
+    return {
+        "item": item,
+        "mentions": mentions,
+        # Where the item was first raised: the line that the item page points at.
+        "source": next((m for m in mentions if m.meeting_id == item.meeting_id), None),
+        # Splitting off leaves the item at least one mention.
+        "splittable": item.may_decide and len(mentions) > 1,
+        # Possibly the same: each pending candidate with the item on its other side.
+        "candidates": [(c, c.other if c.item_id == item.pk else c.item) for c in pending],
+        "suggestions": suggestions,
+        "history": history(item),
+        # Forms on the page come back to it, also when a POST rendered it for htmx.
+        "next": item.get_absolute_url(),
+        **extra,
+    }
+
+
+def history(item):
+    """Status changes and the other events of the item, in time order: (kind, entry) pairs."""
+    changes = [("status", c) for c in item.status_changes.select_related("user__person")]
+    events = [("event", e) for e in item.events.select_related("user__person")]
+    return sorted(changes + events, key=lambda pair: pair[1].created)
+
+
+@login_required
+@require_POST
+def item_status(request, pk):
+    """Change an item's status, unless someone changed it since the user looked."""
+    with transaction.atomic():
+        item = get_object_or_404(Item.objects.actions().select_for_update(), pk=pk)
+        form = StatusForm(item, request.POST)
+        if form.is_valid():
+            item.set_status(request.user, form.cleaned_data["status"], form.cleaned_data["note"])
+    back = next_url(request, item.get_absolute_url())
+
+    if request.htmx:
+        response = render(
+            request,
+            "meetings/_item_status.html",
+            {
+                "item": item,
+                "errors": form.non_field_errors(),
+                "next": back,
+                "saved": not form.errors,
+            },
+        )
+        if not form.errors:
+            trigger_client_event(response, "status-changed")
+        return response
+    if not form.errors:
+        messages.success(request, f"Marked “{item}” as {item.get_status_display().lower()}.")
+    elif form.is_stale:
+        messages.warning(request, " ".join(form.non_field_errors()))
+    else:
+        problems = [error for errors in form.errors.values() for error in errors]
+        messages.error(request, "The status was not changed: " + " ".join(problems))
+    return redirect(back)

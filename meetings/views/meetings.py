@@ -1,0 +1,85 @@
+from django.db.models import OuterRef, Prefetch
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from meetings.filters import MeetingFilter
+from meetings.models import (
+    Item,
+    Meeting,
+    Mention,
+    Owner,
+    Participant,
+    Speaker,
+    Statement,
+    Topic,
+)
+from meetings.views.common import count_of, paginate, reader_required, render_page
+
+
+@require_safe
+@reader_required
+def meetings(request):
+    filterset = MeetingFilter(request.GET, queryset=Meeting.objects.prefetch_related("teams"))
+    shown = filterset.qs if filterset.is_valid() else Meeting.objects.none()
+    actions = Mention.objects.filter(
+        meeting=OuterRef("pk"), removed=False, item__kind=Item.Kind.ACTION
+    )
+    shown = shown.annotate(actions=count_of(actions))
+    context = {"filterset": filterset, "page": paginate(request, shown)}
+    return render_page(request, "meetings/meetings.html", "meetings/_meeting_results.html", context)
+
+
+@require_safe
+@reader_required
+def meeting(request, pk):
+    statements = Statement.objects.prefetch_related(
+        Prefetch("speakers", queryset=Speaker.objects.select_related("person"))
+    )
+    meeting = get_object_or_404(
+        Meeting.objects.prefetch_related(
+            "teams",
+            "agenda",
+            Prefetch("participations", queryset=Participant.objects.select_related("person")),
+            Prefetch(
+                "topics",
+                queryset=Topic.objects.prefetch_related(
+                    Prefetch("statements", queryset=statements)
+                ),
+            ),
+        ),
+        pk=pk,
+    )
+    mentions = (
+        meeting.mentions.filter(removed=False)
+        .select_related("item")
+        .prefetch_related(Prefetch("item__owners", queryset=Owner.objects.select_related("person")))
+        .order_by("position")
+    )
+    context = {
+        "meeting": meeting,
+        "actions": [m for m in mentions if m.item.kind == Item.Kind.ACTION],
+        "decisions": [m for m in mentions if m.item.kind == Item.Kind.DECISION],
+        "carried_over": carried_over(meeting),
+    }
+    return render(request, "meetings/meeting.html", context)
+
+
+def carried_over(meeting):
+    """The open items of earlier meetings of the same teams that this meeting left unsaid.
+
+    Oldest first. The items are open now: one closed since is not listed, even
+    on the page of a meeting from before it was closed.
+    """
+    teams = [team.pk for team in meeting.teams.all()]
+    if not teams:
+        return []
+    earlier = Meeting.objects.filter(teams__in=teams, date__lt=meeting.date)
+    said = Mention.objects.filter(meeting=meeting, removed=False).values("item")
+    return list(
+        Item.objects.open()
+        .in_minutes()
+        .filter(meeting__in=earlier)
+        .exclude(pk__in=said)
+        .for_rows()
+        .order_by("raised", "pk")
+    )

@@ -1,0 +1,60 @@
+from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_safe
+
+from meetings.agenda import next_date, next_minutes
+from meetings.models import Item, Team
+from meetings.views.common import reader_required
+
+
+@require_safe
+@reader_required
+def team(request, slug):
+    team = get_object_or_404(Team, slug=slug)
+    shown = Item.objects.open().in_minutes().of_team(team).for_rows()
+    context = {
+        "team": team,
+        "groups": by_owner(shown),
+        # A long group shows its oldest items and links to the rest.
+        "per_group": settings.TRACKER_PAGE_SIZE,
+        "meetings": team.meetings.order_by("-date")[:5],
+    }
+    return render(request, "meetings/team.html", context)
+
+
+def by_owner(items):
+    """Items grouped by who owns them: people, names not yet resolved, groups, nobody.
+
+    An item with two owners is in both groups. Returns (label, person, items) triples.
+    """
+    groups = {}
+    for item in items:
+        owners = item.owners.all() or [None]
+        for owner in owners:
+            if owner is None:
+                key, label, person = (3, ""), "No owner", None
+            elif owner.person:
+                key, label, person = (0, owner.person.key), owner.person.handle, owner.person
+            else:
+                key, label, person = (2 if owner.is_group else 1, owner.key), owner.name, None
+            groups.setdefault(key, (label, person, []))[2].append(item)
+    return [groups[key] for key in sorted(groups)]
+
+
+@require_safe
+@reader_required
+def next_meeting(request, slug):
+    """The team's next minutes, started: its open items by owner, to copy or download."""
+    team = get_object_or_404(Team, slug=slug)
+    markdown = next_minutes(team, base_url=request.build_absolute_uri("/").rstrip("/"))
+    when = next_date(team) or timezone.localdate()
+    file_name = f"{team.slug}-{when.isoformat()}.md"
+    if request.GET.get("format") == "md":
+        response = HttpResponse(markdown, content_type="text/markdown; charset=utf-8")
+        response["Content-Disposition"] = content_disposition_header(True, file_name)
+        return response
+    context = {"team": team, "markdown": markdown, "when": when, "file_name": file_name}
+    return render(request, "meetings/next_meeting.html", context)
