@@ -7,10 +7,12 @@ its text. Bare URLs become links, and a link that shows a GitHub pull request
 or issue URL shows it short: ``unikraft#1105``.
 """
 
+import html
 import re
 from functools import lru_cache
 
 from django.conf import settings
+from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -31,6 +33,11 @@ GITHUB_REFERENCE = re.compile(
 def render(text):
     """The HTML for a minutes text, marked safe."""
     return mark_safe(_render(text, tuple(org.casefold() for org in settings.TRACKER_GITHUB_ORGS)))
+
+
+def plain(text):
+    """A minutes text as plain words: for titles and messages, where markup would show."""
+    return " ".join(html.unescape(strip_tags(render(text))).split())
 
 
 def short_link_text(url, home_orgs=()):

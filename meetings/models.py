@@ -513,19 +513,38 @@ class Item(models.Model):
 
         The owners become those of whichever item the minutes wrote last.
         """
-        text = f"{user} linked #{other.pk} “{other.text[:80]}” into this item."
+        text = f"Linked #{other.pk} “{other.text[:80]}” into this item."
+        reopen = other.is_open and not self.is_open
         if (other.last_raised or other.raised) > (self.last_raised or self.raised):
             self.owners.all().delete()
             other.owners.update(item=self)
         other.mentions.update(item=self, reason=f"linked by {user}", score=None)
         other.status_changes.update(item=self)
         other.events.update(item=self)
+        other.done_suggestions.update(item=self)
         existing = set(self.link_rows.values_list("url", flat=True))
         other.link_rows.exclude(url__in=existing).update(item=self)
+        self._take_over_candidates(other)
         other.delete()
         Event.objects.create(item=self, kind=Event.Kind.LINKED, text=text, user=user)
         Item.objects.filter(pk=self.pk).refresh_from_mentions()
         self.refresh_from_db()
+        if reopen:
+            # The later minutes still had it open: the task is not done.
+            self.set_status(user, Item.Status.OPEN, f"Linked with #{other.pk}, open there.")
+
+    def _take_over_candidates(self, other):
+        """Look-alikes of ``other`` still pending become look-alikes of this item."""
+        pending = Candidate.objects.filter(Q(item=other) | Q(other=other), state=Verdict.PENDING)
+        for candidate in pending:
+            if candidate.item_id == other.pk:
+                candidate.item = self
+            if candidate.other_id == other.pk:
+                candidate.other = self
+            already = Candidate.objects.filter(item=candidate.item, other=candidate.other)
+            if candidate.item_id == candidate.other_id or already.exists():
+                continue  # goes with ``other``
+            candidate.save(update_fields=["item", "other"])
 
     @transaction.atomic
     def split(self, mention, user):
@@ -555,17 +574,21 @@ class Item(models.Model):
                     item=self,
                     kind=Event.Kind.SPLIT,
                     user=user,
-                    text=f"{user} split off the mention of {mention.meeting.date} as #{new.pk}.",
+                    text=f"Split off the mention of {mention.meeting.date} as #{new.pk}.",
                 ),
                 Event(
                     item=new,
                     kind=Event.Kind.SPLIT,
                     user=user,
-                    text=f"{user} split this off #{self.pk} “{self.text[:80]}”.",
+                    text=f"Split off #{self.pk} “{self.text[:80]}”.",
                 ),
             ]
         )
         Item.objects.filter(pk__in=[self.pk, new.pk]).refresh_from_mentions()
+        # Who the split-off owners are, as an import would say (people imports models).
+        from meetings.people import resolve
+
+        resolve(meetings=[mention.meeting], keys={name_key(name) for name in mention.owners})
         self.refresh_from_db()
         return new
 
@@ -708,7 +731,7 @@ class Candidate(models.Model):
                 item=self.item,
                 kind=Event.Kind.DISMISSED,
                 user=user,
-                text=f"{user} said #{self.other_id} “{self.other.text[:80]}” is another task.",
+                text=f"#{self.other_id} “{self.other.text[:80]}” is another task.",
             )
 
 

@@ -257,3 +257,30 @@ def test_scores_say_why():
 
     value, reason = score({"rd"}, "Review", [], {"rd"}, "Reply on the image library review", [])
     assert value < 65
+
+
+def test_linking_keeps_the_later_items_other_look_alikes(maria):
+    import_meeting("2022-01-05", ["RD: Continue work on Hyper-V."])
+    import_meeting("2022-01-12", ["RD: Continue work on porting the network driver for Hyper-V."])
+    import_meeting("2022-01-19", ["RD: Write the ESXi network driver."])
+    first = Item.objects.get(raised="2022-01-05")
+    second = Item.objects.get(raised="2022-01-12")
+    third = Item.objects.get(raised="2022-01-19")
+    Candidate.objects.get_or_create(item=second, other=third, defaults={"score": 70, "reason": "?"})
+
+    Candidate.objects.get(item=first, other=second).accept(maria)
+
+    assert Candidate.objects.filter(item=first, other=third, state=Verdict.PENDING).exists()
+
+
+def test_linking_a_closed_item_with_a_later_open_one_reopens_it(maria):
+    import_meeting("2022-01-05", ["RD: Continue work on Hyper-V."])
+    import_meeting("2022-01-12", ["RD: Continue work on porting the network driver for Hyper-V."])
+    first = Item.objects.get(raised="2022-01-05")
+    first.set_status(maria, Item.Status.DONE)
+
+    Candidate.objects.get().accept(maria)
+
+    first.refresh_from_db()
+    assert first.status == Item.Status.OPEN
+    assert first.status_changes.last().note.startswith("Linked with #")

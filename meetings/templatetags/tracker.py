@@ -11,6 +11,11 @@ def markdown_filter(text):
     return markdown.render(text or "")
 
 
+@register.filter(name="plain")
+def plain_filter(text):
+    return markdown.plain(text)
+
+
 @register.filter
 def who(user):
     return forms.who(user)

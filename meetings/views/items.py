@@ -6,11 +6,13 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import Truncator
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import trigger_client_event
 
 from meetings.filters import ItemFilter
 from meetings.forms import StatusForm
+from meetings.markdown import plain
 from meetings.models import Candidate, Item, Owner, Person, Verdict
 from meetings.views.common import (
     may_decide,
@@ -166,7 +168,8 @@ def item_status(request, pk):
             trigger_client_event(response, "status-changed")
         return response
     if not form.errors:
-        messages.success(request, f"Marked “{item}” as {item.get_status_display().lower()}.")
+        text = Truncator(plain(item.text)).chars(80)
+        messages.success(request, f"Marked “{text}” as {item.get_status_display().lower()}.")
     elif form.is_stale:
         messages.warning(request, " ".join(form.non_field_errors()))
     else:
