@@ -15,6 +15,7 @@ from meetings.models import (
     StatusChange,
     Team,
 )
+from meetings.people import resolve
 
 
 @admin.register(Team)
@@ -52,6 +53,11 @@ class MeetingAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         return [*import_urls(self), *super().get_urls()]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Participants or teams may have changed: so may who the names are.
+        resolve(meetings=[form.instance])
 
     @admin.action(description="Re-import from disk (MINUTES_ROOT)", permissions=["add"])
     def reimport(self, request, queryset):

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from meetings.models import Alias, Item, Owner, Person, Speaker, Team
+from meetings.models import Alias, Item, Meeting, Owner, Person, Speaker, Team
 from tests.conftest import import_text
 from tests.test_people import minutes
 
@@ -342,3 +342,38 @@ def test_a_handle_that_is_another_persons_alias_is_refused(admin_client):
 
     assert "“CC” is an alias of Cezar: two people cannot share a name." in response.text
     assert Person.objects.count() == 1
+
+
+def test_a_participant_added_in_the_meeting_admin_resolves_the_meetings_names(admin_client):
+    import_text(minutes(["AlexJ"], owners=["AJ", "RD"]))
+    meeting = Meeting.objects.get()
+    radu = Person.objects.create(handle="RaduDinu")
+    assert Owner.objects.get(name="RD").person is None
+    alex = meeting.participations.get()
+
+    response = admin_client.post(
+        reverse("admin:meetings_meeting_change", args=[meeting.pk]),
+        {
+            "source": meeting.source,
+            "file_name": meeting.file_name,
+            "date": meeting.date.isoformat(),
+            "teams": [t.pk for t in meeting.teams.all()],
+            "text": meeting.text,
+            "participations-TOTAL_FORMS": "2",
+            "participations-INITIAL_FORMS": "1",
+            "participations-0-id": alex.pk,
+            "participations-0-meeting": meeting.pk,
+            "participations-0-person": alex.person_id,
+            "participations-0-name": alex.name,
+            "participations-0-position": "0",
+            "participations-1-meeting": meeting.pk,
+            "participations-1-person": radu.pk,
+            "participations-1-name": "RaduDinu",
+            "participations-1-position": "1",
+            "agenda-TOTAL_FORMS": "0",
+            "agenda-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Owner.objects.get(name="RD").person == radu
