@@ -735,10 +735,13 @@ def test_the_meeting_page_costs_the_same_with_few_or_many_items_carried_over(
     make_item("Said", february, owners=[teammate])
     client.force_login(owner.user)
 
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         html = page(client.get(f"/meetings/{february.pk}/"))
 
-    assert section(html, "carried-over").count('class="item"') == size
+    carried = section(html, "carried-over")
+    assert carried.count('class="item"') == min(size, 25)
+    assert f"Carried over <span class=\"count\">({size})</span>" in carried
+    assert ("The oldest 25 of 80" in carried) == (size == 80)
 
 
 def test_a_person_without_an_account_owns_items_but_decides_nothing(client, linked):

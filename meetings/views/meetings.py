@@ -59,27 +59,33 @@ def meeting(request, pk):
         "meeting": meeting,
         "actions": [m for m in mentions if m.item.kind == Item.Kind.ACTION],
         "decisions": [m for m in mentions if m.item.kind == Item.Kind.DECISION],
-        "carried_over": carried_over(meeting),
     }
+    context["carried_over"], context["carried_over_count"] = carried_over(meeting)
     return render(request, "meetings/meeting.html", context)
 
 
+CARRIED_OVER_SHOWN = 25
+
+
 def carried_over(meeting):
-    """The open items of earlier meetings of the same teams that this meeting left unsaid.
+    """The open items of earlier meetings of the same teams that this meeting left unsaid,
+    the oldest 25 of them, and how many there are.
 
     Oldest first. The items are open now: one closed since is not listed, even
     on the page of a meeting from before it was closed.
     """
     teams = [team.pk for team in meeting.teams.all()]
     if not teams:
-        return []
+        return [], 0
     earlier = Meeting.objects.filter(teams__in=teams, date__lt=meeting.date)
     said = Mention.objects.filter(meeting=meeting, removed=False).values("item")
-    return list(
+    items = (
         Item.objects.open()
         .in_minutes()
         .filter(meeting__in=earlier)
         .exclude(pk__in=said)
-        .for_rows()
         .order_by("raised", "pk")
     )
+    # A team that never closes anything has thousands: the oldest, and how many.
+    shown = list(items.for_rows()[:CARRIED_OVER_SHOWN])
+    return shown, len(shown) if len(shown) < CARRIED_OVER_SHOWN else items.count()
