@@ -740,7 +740,7 @@ def test_the_meeting_page_costs_the_same_with_few_or_many_items_carried_over(
 
     carried = section(html, "carried-over")
     assert carried.count('class="item"') == min(size, 25)
-    assert f"Carried over <span class=\"count\">({size})</span>" in carried
+    assert f'Carried over <span class="count">({size})</span>' in carried
     assert ("The oldest 25 of 80" in carried) == (size == 80)
 
 
