@@ -380,6 +380,13 @@ def test_only_maintainers_open_the_review_list(client, owner, staff):
     assert client.post("/review/").status_code == 405
 
 
+def test_only_maintainers_see_the_review_list_in_the_navigation(client, owner, staff):
+    client.force_login(owner.user)
+    assert 'href="/review/"' not in page(client.get("/items/"))
+    client.force_login(staff)
+    assert 'href="/review/">Review</a>' in page(client.get("/items/"))
+
+
 def test_the_review_list_shows_both_items_of_each_candidate_most_likely_first(
     client, staff, two_candidates
 ):
