@@ -222,10 +222,6 @@ def import_many(uploads, *, dry_run=False, progress=None) -> Summary:
     return summary
 
 
-def import_file(path: Path, *, root: Path | None = None, dry_run=False) -> FileResult:
-    return import_paths([path], root=root, dry_run=dry_run).results[0]
-
-
 _NO_DATE = timezone.datetime.min.date()
 
 
@@ -483,7 +479,7 @@ class Importer:
         self.create_items(meeting, fresh, resolver)
         result.added.extend(line.text for line in new)
         result.linked = len(repeated)
-        _refresh_items({m.item_id for m in touched})
+        Item.objects.filter(pk__in={m.item_id for m in touched}).refresh_from_mentions()
 
     def write_done_suggestions(self, meeting, teams, minutes, outcome):
         """What this meeting says is done, as suggestions on the open items it names."""
@@ -521,10 +517,10 @@ class Importer:
             item = line.match.item
             item.mention_count += 1
             if meeting.date >= (item.last_raised or item.raised):
-                item.text, item.links, item.last_raised = line.text, line.links, meeting.date
+                item.text, item.last_raised = line.text, meeting.date
         Item.objects.bulk_update(
             [line.match.item for line in repeated],
-            ["mention_count", "text", "links", "last_raised"],
+            ["mention_count", "text", "last_raised"],
         )
         changed = [
             (line, line.match.item)
@@ -556,7 +552,6 @@ class Importer:
             Item(
                 kind=line.kind,
                 text=line.text,
-                links=line.links,
                 meeting=meeting,
                 raised=meeting.date,
                 last_raised=meeting.date,
@@ -653,11 +648,6 @@ def _take(free, line, same_text):
             free.remove(mention)
             return mention
     return None
-
-
-def _refresh_items(item_ids):
-    if item_ids:
-        Item.objects.filter(pk__in=item_ids).refresh_from_mentions()
 
 
 def _chunks(values, size=500):

@@ -10,7 +10,7 @@ import unicodedata
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -197,11 +197,6 @@ class Alias(models.Model):
             )
 
 
-class MeetingQuerySet(models.QuerySet):
-    def of_team(self, team):
-        return self.filter(teams=team)
-
-
 class Meeting(models.Model):
     # Path of the minutes file relative to the minutes root: the meeting's identity.
     source = models.CharField(max_length=500, unique=True)
@@ -217,8 +212,6 @@ class Meeting(models.Model):
     warnings = models.JSONField(default=list, blank=True)
     created = models.DateTimeField(default=timezone.now)
     updated = models.DateTimeField(default=timezone.now)
-
-    objects = MeetingQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "source"]
@@ -382,10 +375,6 @@ class ItemQuerySet(models.QuerySet):
         group = Owner.objects.filter(item=OuterRef("pk"), is_group=True)
         return self.filter(Q(pk__in=direct) | Q(Exists(group), meeting__in=meetings))
 
-    def owned_by_name(self, name):
-        """Items whose owners, as written, include ``name`` (case and accents aside)."""
-        return self.filter(Exists(Owner.objects.filter(item=OuterRef("pk"), key=name_key(name))))
-
     def of_team(self, team):
         return self.filter(meeting__teams=team)
 
@@ -420,13 +409,6 @@ class ItemQuerySet(models.QuerySet):
             "meeting__teams",
         )
 
-    def with_last_mentioned(self):
-        """Annotates ``last_mentioned``: the date of the latest minutes that write the item."""
-        latest = Mention.objects.filter(item=OuterRef("pk"), removed=False).order_by(
-            "-meeting__date"
-        )
-        return self.annotate(last_mentioned=Subquery(latest.values("meeting__date")[:1]))
-
 
 class Item(models.Model):
     """An action item or decision as the tracker follows it across meetings."""
@@ -447,7 +429,6 @@ class Item(models.Model):
 
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.ACTION)
     text = models.TextField(help_text="As the latest minutes write it, owner prefix removed.")
-    links = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=12, choices=Status, default=Status.OPEN)
     # The meeting that first raised the item, and its date: the item's age.
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
@@ -554,7 +535,6 @@ class Item(models.Model):
         new = Item.objects.create(
             kind=self.kind,
             text=mention.text,
-            links=self.links,
             meeting=mention.meeting,
             raised=mention.meeting.date,
             last_raised=mention.meeting.date,
@@ -568,6 +548,7 @@ class Item(models.Model):
             Owner(item=new, name=name, key=name_key(name), position=position)
             for position, name in enumerate(mention.owners)
         )
+        Link.objects.bulk_create(Link(item=new, url=link.url) for link in self.link_rows.all())
         Event.objects.bulk_create(
             [
                 Event(

@@ -72,6 +72,7 @@ def make_item(text, meeting=None, owners=(), line=1, **fields):
     as ``"RD"`` (unresolved) or ``"Everyone"`` (a group).
     """
     meeting = meeting or make_meeting()
+    fields.setdefault("last_raised", meeting.date)
     item = Item.objects.create(text=text, meeting=meeting, raised=meeting.date, **fields)
     names = []
     for position, owner in enumerate(owners):

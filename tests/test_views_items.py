@@ -325,7 +325,7 @@ def test_csv_export_has_the_documented_columns_and_one_row_per_item(
 ):
     item = make_item("Post on social media", january, owners=[owner, teammate, "RD"])
     Mention.objects.create(item=item, meeting=march, text=item.text, line=4, position=4)
-    Item.objects.filter(pk=item.pk).update(mention_count=2)
+    Item.objects.filter(pk=item.pk).refresh_from_mentions()
 
     rows = csv_rows(reader.get("/items/", {"format": "csv"}))
 

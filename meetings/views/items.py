@@ -62,7 +62,7 @@ def items_csv(request, filterset):
     if not filterset.is_valid():
         errors = "; ".join(f"{name}: {' '.join(e)}" for name, e in filterset.errors.items())
         return HttpResponseBadRequest(f"Invalid filters: {errors}\n", content_type="text/plain")
-    rows = filterset.qs.with_last_mentioned().iterator(chunk_size=2000)
+    rows = filterset.qs.iterator(chunk_size=2000)
     writer = csv.writer(Echo())
 
     def lines():
@@ -79,7 +79,7 @@ def csv_row(request, item):
     owners = item.owners.all()
     return [
         item.pk,
-        (item.last_mentioned or item.raised).isoformat(),
+        (item.last_raised or item.raised).isoformat(),
         ";".join(team.name for team in item.meeting.teams.all()),
         ";".join(owner.person.handle for owner in owners if owner.person),
         ";".join(owner.name for owner in owners),
