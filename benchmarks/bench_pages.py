@@ -171,6 +171,7 @@ def build(meetings, items, teams=10, people=200, seed=1):
                 status=rng.choice(STATUSES),
                 meeting_id=meeting.id,
                 raised=meeting.date,
+                last_raised=meeting.date,
             )
         )
         mention_rows.append(
