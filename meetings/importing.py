@@ -46,7 +46,8 @@ from meetings.models import (
     Verdict,
     name_key,
 )
-from meetings.people import Resolver, is_group, resolve
+from meetings.people import Directory, is_group, learn, resolve
+from meetings.people.names import Kind, spelling
 
 DATE_IN_NAME = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -217,6 +218,9 @@ def import_many(uploads, *, dry_run=False, progress=None) -> Summary:
             summary.results.append(result)
             if progress:
                 progress(result, done, len(pending))
+        if importer.needs_learning:
+            # New spellings of people: who is who, learned again from the whole corpus.
+            learn()
         if dry_run:
             transaction.set_rollback(True)
     return summary
@@ -240,7 +244,9 @@ class Importer:
 
     def __init__(self, sources):
         self.teams = {}
-        self.people = {}
+        self._directory = None
+        # A participant no one is yet: learning runs once, after the last file.
+        self.needs_learning = False
         # Meetings this run has written: a later file may not take them over.
         self.claimed = set()
         # What the database already holds that the files may meet, read in a few
@@ -331,16 +337,16 @@ class Importer:
         self.claimed.add(meeting.pk)
 
         participants = self.write_participants(meeting, minutes.participants, result.outcome)
-        resolver = Resolver(participants, teams)
+        unsure = [name for person, name in participants if person is None]
+        participants = [(person, name) for person, name in participants if person is not None]
+        self.directory.add_meeting(meeting, [team.pk for team in teams], participants, unsure)
         if result.outcome == Outcome.UPDATED:
             meeting.agenda.all().delete()
             meeting.topics.all().delete()
-        self.write_discussion(meeting, minutes, resolver)
-        self.write_items(meeting, teams, minutes, resolver, result)
+        self.write_discussion(meeting, minutes)
+        self.write_items(meeting, teams, minutes, result)
         self.write_done_suggestions(meeting, teams, minutes, result.outcome)
-        if result.outcome == Outcome.UPDATED:
-            resolve(meetings=[meeting])  # the items kept, under the new participants and teams
-        resolve(keys={person.key for person in participants}, unresolved=True)  # by handle
+        resolve(meetings=[meeting], directory=self.directory)
         result.meeting = meeting
         result.action_items = len(minutes.action_items)
         result.decisions = len(minutes.decisions)
@@ -359,41 +365,48 @@ class Importer:
             self.teams[key] = team
         return self.teams[key]
 
-    def people_for(self, handles):
-        """The person of each handle, by handle key, made where missing."""
-        wanted = {}
-        for handle in handles:
-            wanted.setdefault(name_key(handle), handle[:100])
-        missing = [key for key in wanted if key not in self.people]
-        if missing:
-            for person in Person.objects.filter(key__in=missing):
-                self.people[person.key] = person
-            new = [
-                Person(handle=wanted[key], name=wanted[key], key=key)
-                for key in missing
-                if key not in self.people
-            ]
-            for person in Person.objects.bulk_create(new):
-                self.people[person.key] = person
-        return {key: self.people[key] for key in wanted}
+    @property
+    def directory(self):
+        if self._directory is None:
+            self._directory = Directory.load()
+        return self._directory
 
-    def write_participants(self, meeting, handles, outcome):
-        handles = [h for h in handles if name_key(h)]
-        people = self.people_for(handles)
+    def person_for(self, name):
+        """The person a participant's name is, made when no one has it; None when unsure."""
+        read = spelling(name)
+        if read.kind in (Kind.INITIALS, Kind.GROUP, Kind.PLACEHOLDER):
+            self.needs_learning |= read.kind == Kind.INITIALS
+            return None
+        fits = self.directory.named(read)
+        if len(fits) == 1:
+            return fits[0]
+        self.needs_learning = True
+        if fits:
+            return None  # `Alex` among four: learning decides, by team and time
+        person = Person(handle=_free_handle(read.text[:100]), name=read.text[:100])
+        person.save()
+        return person
+
+    def write_participants(self, meeting, names, outcome):
+        """The meeting's participants as (person, name as written) pairs, placeholders aside."""
         if outcome == Outcome.UPDATED:
             meeting.participations.all().delete()
         seen = set()
         rows = []
-        for position, handle in enumerate(handles):
-            person = people[name_key(handle)]
-            if person.pk in seen:
+        for position, name in enumerate(names):
+            read = spelling(name)
+            if not name_key(name) or read.kind in (Kind.GROUP, Kind.PLACEHOLDER):
                 continue
-            seen.add(person.pk)
+            person = self.person_for(name)
+            if person is not None and person.pk in seen:
+                continue
+            if person is not None:
+                seen.add(person.pk)
             rows.append(
-                Participant(meeting=meeting, person=person, name=handle[:100], position=position)
+                Participant(meeting=meeting, person=person, name=name[:100], position=position)
             )
         Participant.objects.bulk_create(rows)
-        return [row.person for row in rows]
+        return [(row.person, row.name) for row in rows]
 
     # Which meeting a file is
 
@@ -419,7 +432,7 @@ class Importer:
 
     # Content
 
-    def write_discussion(self, meeting, minutes, resolver):
+    def write_discussion(self, meeting, minutes):
         AgendaItem.objects.bulk_create(
             AgendaItem(meeting=meeting, text=item.text, line=item.line, position=position)
             for position, item in enumerate(minutes.agenda)
@@ -435,12 +448,12 @@ class Importer:
         )
         parsed_statements = [s for t in minutes.topics for s in t.statements]
         Speaker.objects.bulk_create(
-            _name_ref(Speaker, name, position, resolver, statement=statement)
+            _name_ref(Speaker, name, position, statement=statement)
             for statement, parsed in zip(statements, parsed_statements, strict=True)
             for position, name in enumerate(parsed.speakers)
         )
 
-    def write_items(self, meeting, teams, minutes, resolver, result):
+    def write_items(self, meeting, teams, minutes, result):
         lines = _lines(minutes)
         old = (
             list(meeting.mentions.select_related("item"))
@@ -474,9 +487,9 @@ class Importer:
             for line, (match, weaker) in zip(actions, found, strict=True):
                 line.match, line.weaker = match, weaker
         repeated = [line for line in new if line.match]
-        self.add_mentions(meeting, repeated, resolver)
+        self.add_mentions(meeting, repeated)
         fresh = [line for line in new if not line.match]
-        self.create_items(meeting, fresh, resolver)
+        self.create_items(meeting, fresh)
         result.added.extend(line.text for line in new)
         result.linked = len(repeated)
         Item.objects.filter(pk__in={m.item_id for m in touched}).refresh_from_mentions()
@@ -492,7 +505,7 @@ class Importer:
             suggest_done(meeting, teams, said), ignore_conflicts=True
         )
 
-    def add_mentions(self, meeting, repeated, resolver):
+    def add_mentions(self, meeting, repeated):
         """Lines that repeat an open item become mentions of it; owners follow the minutes."""
         Mention.objects.bulk_create(
             Mention(
@@ -531,7 +544,7 @@ class Importer:
             return
         Owner.objects.filter(item__in=[item for _, item in changed]).delete()
         Owner.objects.bulk_create(
-            _name_ref(Owner, name, position, resolver, item=item)
+            _name_ref(Owner, name, position, item=item)
             for line, item in changed
             for position, name in enumerate(line.owners)
         )
@@ -547,7 +560,7 @@ class Importer:
             for line, item in changed
         )
 
-    def create_items(self, meeting, lines, resolver):
+    def create_items(self, meeting, lines):
         items = Item.objects.bulk_create(
             Item(
                 kind=line.kind,
@@ -570,7 +583,7 @@ class Importer:
             for item, line in zip(items, lines, strict=True)
         )
         Owner.objects.bulk_create(
-            _name_ref(Owner, name, position, resolver, item=item)
+            _name_ref(Owner, name, position, item=item)
             for item, line in zip(items, lines, strict=True)
             for position, name in enumerate(line.owners)
         )
@@ -656,16 +669,23 @@ def _chunks(values, size=500):
         yield values[start : start + size]
 
 
-def _name_ref(model, name, position, resolver, **fields):
-    group = is_group(name)
+def _name_ref(model, name, position, **fields):
+    """An owner or speaker as written; who it is, is resolved once the meeting is written."""
     return model(
         name=name[:100],
         key=name_key(name)[:100],
-        person=None if group else resolver.resolve(name),
-        is_group=group,
+        is_group=is_group(name),
         position=position,
         **fields,
     )
+
+
+def _free_handle(handle):
+    free, n = handle, 1
+    while Person.objects.filter(key=name_key(free)).exists():
+        n += 1
+        free = f"{handle[:95]}{n}"
+    return free
 
 
 def _item_counts(meeting):

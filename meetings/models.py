@@ -66,6 +66,12 @@ class Person(models.Model):
     handle = models.CharField(max_length=100, unique=True)
     # Handles that differ only in case or accents are one person.
     key = models.CharField(max_length=100, unique=True, editable=False)
+    # The person's page: any handle, `Alex/Cristi` or `Ștefan J.` included, gives a safe URL.
+    slug = models.SlugField(max_length=110, unique=True, editable=False)
+    manual = models.BooleanField(
+        default=False,
+        help_text="Named by a maintainer: learning from the minutes leaves handle and name alone.",
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -85,10 +91,22 @@ class Person(models.Model):
         self.key = name_key(self.handle)
         if not self.name:
             self.name = self.handle
+        if not self.slug:
+            self.slug = self.free_slug()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "slug"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("meetings:person", args=[self.handle])
+        return reverse("meetings:person", args=[self.slug])
+
+    def free_slug(self):
+        base = slugify(self.handle)[:100] or "person"
+        slug, n = base, 1
+        while Person.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        return slug
 
     def clean(self):
         self.key = name_key(self.handle)
@@ -231,7 +249,14 @@ class Meeting(models.Model):
 
 class Participant(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participations")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="participations")
+    # None while the name fits no one, or more than one human (`Alex` where there are four).
+    person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="participations",
+    )
     name = models.CharField(max_length=100, help_text="As written in the minutes.")
     position = models.PositiveIntegerField(default=0)
 
@@ -295,6 +320,10 @@ class NameRef(models.Model):
     key = models.CharField(max_length=100, editable=False)
     is_group = models.BooleanField(default=False)
     position = models.PositiveIntegerField(default=0)
+    # How the name was resolved ("initials of Simon Kuenzer, who attended as Simon"),
+    # and the people it could be when more than one fits (their ids).
+    evidence = models.CharField(max_length=300, blank=True)
+    candidates = models.JSONField(default=list, blank=True)
 
     class Meta:
         abstract = True
@@ -665,6 +694,65 @@ class Link(models.Model):
 
     def __str__(self):
         return self.url
+
+
+class Merge(models.Model):
+    """Two person records found to be one human: what moved, so that it can be undone."""
+
+    target = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="merged_from")
+    # The record merged away (deleted): enough to make it again.
+    source_person_id = models.BigIntegerField()
+    source_handle = models.CharField(max_length=100)
+    source_name = models.CharField(max_length=100)
+    source_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The ids of the participants, owners, speakers and aliases that moved.
+    moved = models.JSONField(default=dict)
+    # How the minutes wrote the person merged away: an undone merge keeps them apart.
+    spellings = models.JSONField(default=list)
+    reason = models.CharField(max_length=200, blank=True)
+    # Nobody: learned from the minutes.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now)
+    undone = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+
+    def __str__(self):
+        return f"{self.source_handle} → {self.target}"
+
+    @transaction.atomic
+    def undo(self, user):
+        """Make the merged record again, give it back what moved, and keep the two apart."""
+        handle, n = self.source_handle, 1
+        while Person.objects.filter(key=name_key(handle)).exists():
+            n += 1
+            handle = f"{self.source_handle[:95]}{n}"
+        source = Person.objects.create(
+            pk=self.source_person_id, handle=handle, name=self.source_name, manual=True
+        )
+        moved = self.moved
+        Participant.objects.filter(pk__in=moved.get("participants", [])).update(person=source)
+        Participant.objects.bulk_create(
+            Participant(person=source, **row) for row in moved.get("dropped", [])
+        )
+        Owner.objects.filter(pk__in=moved.get("owners", [])).update(person=source)
+        Speaker.objects.filter(pk__in=moved.get("speakers", [])).update(person=source)
+        Alias.objects.filter(pk__in=moved.get("aliases", [])).update(person=source)
+        if self.source_user_id and self.target.user_id == self.source_user_id:
+            Person.objects.filter(pk=self.target_id).update(user=None)
+            Person.objects.filter(pk=source.pk).update(user=self.source_user_id)
+        self.undone = timezone.now()
+        self.undone_by = user
+        self.save(update_fields=["undone", "undone_by"])
+        return source
 
 
 class Verdict(models.TextChoices):

@@ -166,6 +166,9 @@ TRACKER_PAGE_SIZE = env_int("TRACKER_PAGE_SIZE", 25)
 MATCH_AUTO_SCORE = env_int("MATCH_AUTO_SCORE", 85)
 MATCH_SUGGEST_SCORE = env_int("MATCH_SUGGEST_SCORE", 65)
 MATCH_WINDOW_DAYS = env_int("MATCH_WINDOW_DAYS", 120)
+# Who is who: initials and first names that no participant of a meeting fits
+# are looked up among the people of the team's meetings this many days around it.
+PEOPLE_WINDOW_DAYS = env_int("PEOPLE_WINDOW_DAYS", 183)
 # The admin's "Import minutes": a zip may hold this much, uncompressed, and this
 # many files; one upload request may send no more than such a zip (and its form).
 MINUTES_ZIP_MAX_BYTES = env_int("MINUTES_ZIP_MAX_BYTES", 50 * 1024 * 1024)

@@ -18,7 +18,21 @@ from dataclasses import dataclass
 # 500 KB line costs no more here than a short one, and no regex sees more.
 PREFIX_WINDOW = 120
 
-GROUPS = {"everyone", "all", "community leaders", "mentors"}
+# Owners that stand for several people rather than one: the tracker shows
+# their items to everyone at the meeting. One list, read by people.names too.
+GROUP_NAMES = (
+    "Everyone",
+    "Everybody",
+    "All",
+    "All of us",
+    "Community leaders",
+    "Mentors",
+    "Mentees",
+    "Owners",
+    "Team",
+)
+# Written where a name is still to come: no person, and no group.
+PLACEHOLDER_NAMES = ("TO FILL", "TODO", "TBD", "TBA", "N/A", "someone", "somebody", "nobody")
 
 # Shaped like initials, used as labels: "TODO: ...", "HINT: ...". TOOD is a
 # typo the minutes really contain.
@@ -81,6 +95,9 @@ def is_initials(word: str) -> bool:
     )
 
 
+GROUPS = frozenset(fold(name) for name in GROUP_NAMES)
+
+
 class Names:
     """Recognises names, given the meeting's participants."""
 
@@ -109,7 +126,9 @@ class Names:
         if not text or len(text) > PREFIX_WINDOW:
             return None
         names = NAME_SEPARATOR.split(text.strip())
-        if not all(self.is_known(n) or looks_like_a_name(n) for n in names):
+        if not all(
+            self.is_known(n) or looks_like_a_name(n) or looks_like_a_handle(n) for n in names
+        ):
             return None
         if not any(self.is_known(n) for n in names):
             return None
@@ -120,6 +139,25 @@ def looks_like_a_name(word: str) -> bool:
     """One capitalised word, like ``Razvan``."""
     return (
         len(word) <= MAX_NAME_LENGTH and word.isalpha() and word[0].isupper() and word[1:].islower()
+    )
+
+
+def could_be_a_name(word: str) -> bool:
+    return looks_like_a_name(word) or looks_like_a_handle(word)
+
+
+def looks_like_a_handle(word: str) -> bool:
+    """A CamelCase handle, first name and surname or its initial: ``TeoTiron``, ``RazvanD``.
+
+    Accepted only next to a name known otherwise (``MS / TeoTiron: <link>``), so
+    ``CloudFest:`` alone stays a label.
+    """
+    return (
+        len(word) <= MAX_NAME_LENGTH
+        and word.isalpha()
+        and word[0].isupper()
+        and word[1:2].islower()
+        and any(c.isupper() for c in word[2:])
     )
 
 

@@ -1,22 +1,32 @@
-"""Which person a name written in a meeting's minutes stands for.
+"""Which person a name written in a meeting's minutes stands for, and why.
 
-Section 7 of MINUTES_FORMAT.md, in its order: the meeting's participants (a
-handle or display name, an alias of a participant, a first name, or a first
-name and initial such as ``Simon K`` for one who signed in as ``Simon``), then
-initials derived from the participants' names, then the aliases maintainers
-recorded (for one of the meeting's teams before those for every team). Last,
-the handle of anyone the tracker knows (``FlorinP`` in a meeting whose list
-forgot Florin): a maintainer could not map it, as an alias may not repeat a
-handle. At each step a name resolves only when exactly one person fits;
-otherwise the next step is tried, and a name no step resolves stays
-unresolved, its text kept for maintainers to map.
+In order, and at each step only when exactly one person fits:
+
+0. what a maintainer or an item's owner said: an alias for one of the
+   meeting's teams, then one for every team;
+1. the meeting's participants: by handle, full name, first name or nickname,
+   or by initials (``SK`` for Simon Kuenzer, who attended as ``Simon``); a
+   participant whose surname the minutes never give fits initials that start
+   with their first name's letter. Two participants fit: no one;
+2. the people who took part in the team's meetings around then (owners often
+   name people who were absent: reviewers of a pull request);
+3. everyone in the minutes: a name one person has; initials one person has
+   who took part in some meeting within a year.
+
+A wrong owner is worse than none: where two people fit, the name stays
+unresolved with both as candidates. The evidence is kept on each owner and
+speaker, to be shown and corrected.
 """
 
+from __future__ import annotations
+
+import bisect
+import datetime as dt
 from collections import defaultdict
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 
 from meetings.models import (
     Alias,
@@ -28,76 +38,263 @@ from meetings.models import (
     Speaker,
     name_key,
 )
-from meetings.people.names import (
-    GROUP_KEYS,
-    bracketed,
-    first_name,
-    initials,
-    is_group,
-    looks_like_initials,
-    short_handle,
-    without_brackets,
-    words,
-)
+from meetings.people.directory import Human
+from meetings.people.names import Kind, spelling
 
-WHOLE, FIRST = "whole", "first"
+CORPUS_WINDOW_DAYS = 365
+
+
+class Found(NamedTuple):
+    person: Person | None
+    evidence: str
+    candidates: tuple = ()
+    is_group: bool = False
+
+
+class Directory:
+    """Every person with the names the minutes know them by, and when and where they took part.
+
+    Loaded in a few queries; a meeting imported since can be added.
+    """
+
+    def __init__(self, people, aliases=()):
+        self.people = people  # {pk: Person}
+        self.humans = {pk: Human(person=person) for pk, person in people.items()}
+        for person in people.values():
+            self.humans[person.pk].add(spelling(person.handle), 0)
+            if person.name and person.name != person.handle:
+                self.humans[person.pk].add(spelling(person.name), 0)
+        self.team_aliases = {}
+        self.global_aliases = {}
+        for alias in aliases:
+            if alias.team_id is None:
+                self.global_aliases[alias.key] = alias
+            else:
+                self.team_aliases[(alias.key, alias.team_id)] = alias
+        self.present = defaultdict(dict)  # meeting id → {person id: name as written}
+        # meeting id → [(name, ids of the people it may be)]: `Maria` where there are two.
+        self.unsure = defaultdict(list)
+        self.meetings = {}  # meeting id → (date, team ids)
+        self.by_team = defaultdict(list)  # team id → sorted [(date, person id)]
+        self._indexed = False
+
+    @classmethod
+    def load(cls):
+        people = Person.objects.in_bulk()
+        directory = cls(people, Alias.objects.select_related("team"))
+        teams = defaultdict(set)
+        for meeting_id, team_id in Meeting.teams.through.objects.values_list("meeting", "team"):
+            teams[meeting_id].add(team_id)
+        dates = dict(Meeting.objects.values_list("pk", "date"))
+        for meeting_id, date in dates.items():
+            directory.meetings[meeting_id] = (date, frozenset(teams[meeting_id]))
+        unsure = []
+        for meeting_id, person_id, name in Participant.objects.values_list(
+            "meeting_id", "person_id", "name"
+        ):
+            if person_id is None:
+                unsure.append((meeting_id, name))
+            else:
+                directory._attend(meeting_id, person_id, name)
+        for meeting_id, name in unsure:
+            directory.add_unsure(meeting_id, name)
+        return directory
+
+    def add_unsure(self, meeting_id, name):
+        """A participant no one is for sure: a name several people have."""
+        fits = {person.pk for person in self.named(spelling(name))}
+        if fits:
+            self.unsure[meeting_id].append((name, fits))
+
+    def add_meeting(self, meeting, team_ids, participants, unsure=()):
+        """A meeting written since loading: ``participants`` are (person, name) pairs.
+
+        ``unsure`` are the names of participants no one is yet.
+        """
+        self.meetings[meeting.pk] = (meeting.date, frozenset(team_ids))
+        self.present.pop(meeting.pk, None)
+        self.unsure.pop(meeting.pk, None)
+        for name in unsure:
+            self.add_unsure(meeting.pk, name)
+        for person, name in participants:
+            if person.pk not in self.people:
+                self.people[person.pk] = person
+                self.humans[person.pk] = Human(person=person)
+                self.humans[person.pk].add(spelling(person.handle), 0)
+            self._attend(meeting.pk, person.pk, name)
+
+    def _attend(self, meeting_id, person_id, name):
+        human = self.humans.get(person_id)
+        if human is None:
+            return
+        date, team_ids = self.meetings[meeting_id]
+        self.present[meeting_id][person_id] = name
+        human.add(spelling(name), 0)
+        human.seen.append((date, team_ids))
+        for team_id in team_ids:
+            self.by_team[team_id].append((date, person_id))
+        self._indexed = False
+
+    def _index(self):
+        if self._indexed:
+            return
+        for entries in self.by_team.values():
+            entries.sort()
+        self.by_key = defaultdict(set)
+        self.by_first = defaultdict(set)
+        self.by_initials = defaultdict(set)
+        self.unknown_surname = defaultdict(set)  # first letter → people without a surname
+        for pk, human in self.humans.items():
+            for key in human.keys:
+                self.by_key[key].add(pk)
+            for first in human.firsts:
+                self.by_first[first].add(pk)
+                if not human.surname_known:
+                    self.unknown_surname[first[:1]].add(pk)
+            for initials in human.initials:
+                self.by_initials[initials].add(pk)
+        self._indexed = True
+
+    def named(self, read):
+        """The people a participant's spelling fits by itself: by name, else by first name."""
+        self._index()
+        fits = self.by_key.get(read.key) or (
+            self.by_first.get(read.first) if read.kind == Kind.FIRST else None
+        )
+        return [self.people[pk] for pk in sorted(fits or ())]
+
+    def around(self, meeting_id, days):
+        """The people who took part in the meeting's teams' meetings within ``days`` of it."""
+        self._index()
+        date, team_ids = self.meetings[meeting_id]
+        low, high = date - dt.timedelta(days=days), date + dt.timedelta(days=days)
+        found = set()
+        for team_id in team_ids:
+            entries = self.by_team[team_id]
+            start = bisect.bisect_left(entries, (low, 0))
+            for when, person_id in entries[start:]:
+                if when > high:
+                    break
+                found.add(person_id)
+        return found
+
+    def resolver(self, meeting_id):
+        return Resolver(self, meeting_id)
 
 
 class Resolver:
-    """Resolves the names written in one meeting's minutes.
+    """Resolves the names written in one meeting's minutes; see the module's docstring."""
 
-    ``participants`` are the meeting's people, ``teams`` its teams. When many
-    meetings are resolved at once, ``aliases`` (all of them) and ``handles``
-    (the people whose handles the names may be, by key) are handed in; by
-    default the aliases are read in one query, and a person by handle when a
-    name needs it.
-    """
+    def __init__(self, directory, meeting_id):
+        directory._index()
+        self.directory = directory
+        self.meeting_id = meeting_id
+        self.date, self.team_ids = directory.meetings[meeting_id]
+        self.present = directory.present.get(meeting_id, {})
+        self.unsure = directory.unsure.get(meeting_id, [])
+        self._around = None
+        self._recent = None
 
-    def __init__(self, participants, teams=(), *, aliases=None, handles=None):
-        team_ids = {team.pk for team in teams}
-        if aliases is None:
-            aliases = Alias.objects.filter(Q(team__in=team_ids) | Q(team=None))
-            aliases = aliases.select_related("person")
-        aliases = [a for a in aliases if a.team_id is None or a.team_id in team_ids]
-        self.handles = {} if handles is None else handles
-        people = list(participants)
-        present = {person.pk for person in people}
+    def around(self):
+        if self._around is None:
+            self._around = self.directory.around(self.meeting_id, settings.PEOPLE_WINDOW_DAYS)
+        return self._around
 
-        def of_participants(scoped):
-            return [(a.key, a.person) for a in aliases if scoped(a) and a.person_id in present]
+    def recent(self):
+        """Everyone who took part in any meeting within a year of this one."""
+        if self._recent is None:
+            window = dt.timedelta(days=CORPUS_WINDOW_DAYS)
+            self._recent = {
+                pk
+                for pk, human in self.directory.humans.items()
+                if any(abs(date - self.date) <= window for date, _ in human.seen)
+            }
+        return self._recent
 
-        # (which part of the written name is looked up, in what), in order.
-        self.steps = [
-            (WHOLE, _index(pair for person in people for pair in _names_of(person))),
-            (WHOLE, _index(of_participants(lambda a: a.team_id is not None))),
-            (WHOLE, _index(of_participants(lambda a: a.team_id is None))),
-            (WHOLE, _index(pair for person in people for pair in _first_names_of(person))),
-            # `Simon K` or `RăzvanD` for a participant who signed in as `Simon`, `Răzvan`.
-            (FIRST, _index((p.key, p) for p in people if len(words(p.handle)) == 1)),
-            (WHOLE, _index(pair for person in people for pair in _initials_of(person))),
-            (WHOLE, _index((a.key, a.person) for a in aliases if a.team_id is not None)),
-            (WHOLE, _index((a.key, a.person) for a in aliases if a.team_id is None)),
-        ]
+    def resolve(self, name) -> Found:
+        read = spelling(name)
+        if read.kind == Kind.GROUP:
+            return Found(None, "a group: everyone at the meeting", is_group=True)
+        if read.kind == Kind.PLACEHOLDER:
+            return Found(None, "a placeholder, not a person")
+        d = self.directory
+        for team_id in sorted(self.team_ids):
+            alias = d.team_aliases.get((read.key, team_id))
+            if alias is not None:
+                return self.found(alias.person_id, f"mapped to {{name}} in {alias.team}")
+        alias = d.global_aliases.get(read.key)
+        if alias is not None:
+            return self.found(alias.person_id, "mapped to {name} in every team")
 
-    def resolve(self, name):
-        """The person a name stands for, or None (unresolved, or a group)."""
-        key = name_key(name)
-        if not key or key in GROUP_KEYS:
-            return None
-        looked_up = {WHOLE: key, FIRST: name_key(first_name(name) or "")}
-        for part, index in self.steps:
-            fits = index.get(looked_up[part], {})
-            if len(fits) == 1:
-                return next(iter(fits.values()))
-        if looks_like_initials(name):
-            # Initials name no one by themselves: `RD` is not the person whose handle is "RD".
-            return None
-        if key not in self.handles:
-            self.handles[key] = Person.objects.filter(key=key).first()
-        return self.handles[key]
+        initials = read.kind == Kind.INITIALS
+        if initials:
+            exact = d.by_initials.get(read.key, set()) | d.by_key.get(read.key, set())
+            possible = d.unknown_surname.get(read.key[:1], set()) if len(read.key) == 2 else set()
+            possible = possible - exact
+            what = "initials of {name}"
+        else:
+            exact = set(d.by_key.get(read.key, set()))
+            if read.kind == Kind.FIRST and not exact:
+                exact = set(d.by_first.get(read.first, set()))
+            possible = set()
+            what = "{name}"
+
+        present = set(self.present)
+        fits, could = exact & present, possible & present
+        # `Maria` attended, and there are two: the initials `MS` fit one of them.
+        unsure = {}
+        for written, people in self.unsure:
+            for pk in (people & exact) - present:
+                unsure.setdefault(pk, written)
+        # One participant the minutes give these initials outweighs one whose surname is unknown.
+        if len(fits) + len(unsure) == 1:
+            if fits:
+                return self.found(fits, what + ", who attended{spelled}")
+            pk, written = next(iter(unsure.items()))
+            return self.found(pk, what + f", who attended as {written}")
+        if len(fits | could | set(unsure)) > 1:
+            return self.unresolved(fits | could | set(unsure), "participants")
+
+        around = self.around()
+        fits, could = exact & around, possible & around
+        if len(fits) == 1:
+            # Someone the minutes give a surname outweighs one whose surname is unknown.
+            return self.found(fits, what + ", who took part in the team's meetings around then")
+        if len(fits) > 1:
+            return self.unresolved(fits, "people of the team around then")
+        if could and not fits and exact & self.recent():
+            return self.unresolved(could | (exact & self.recent()), "people around then")
+        if len(could) == 1:
+            return self.found(
+                could,
+                "the only person of the team around then these initials fit: {name}, whose "
+                "surname the minutes do not give",
+            )
+        if len(could) > 1:
+            return self.unresolved(could, "people of the team around then")
+
+        fits = exact & self.recent() if initials else exact
+        if len(fits) == 1:
+            where = "these initials" if initials else "this name"
+            return self.found(fits, "{name}: the only person in the minutes with " + where)
+        if len(fits) > 1:
+            return self.unresolved(fits, "people in the minutes")
+        return Found(None, "no one in the minutes fits")
+
+    def found(self, person_ids, template):
+        pk = person_ids if isinstance(person_ids, int) else next(iter(person_ids))
+        person = self.directory.people[pk]
+        written = self.present.get(pk, "")
+        spelled = f" as {written}" if written and written != person.name else ""
+        return Found(person, template.format(name=person.name, spelled=spelled))
+
+    def unresolved(self, person_ids, among):
+        people = sorted((self.directory.people[pk] for pk in person_ids), key=lambda p: p.name)
+        names = ", ".join(p.name for p in people[:-1]) + f" or {people[-1].name}"
+        return Found(None, f"could be {names} ({among})", tuple(p.pk for p in people))
 
 
-def resolve(meetings=None, keys=None, *, unresolved=False, dry_run=False):
+def resolve(meetings=None, keys=None, *, unresolved=False, dry_run=False, directory=None):
     """Resolve again the owners and speakers written in the minutes; returns how many changed.
 
     ``meetings`` (a queryset or a list), ``keys`` (name keys) and ``unresolved``
@@ -108,37 +305,31 @@ def resolve(meetings=None, keys=None, *, unresolved=False, dry_run=False):
     refs = written_names(meetings, keys, state="unresolved" if unresolved else None)
     if not refs:
         return 0
-    meeting_ids = {ref.meeting_id for ref in refs}
-    people = defaultdict(list)
-    participants = Participant.objects.filter(meeting__in=meeting_ids).select_related("person")
-    for participant in participants.order_by("meeting", "position"):
-        people[participant.meeting_id].append(participant.person)
-    teams = defaultdict(list)
-    links = Meeting.teams.through.objects.filter(meeting__in=meeting_ids).select_related("team")
-    for link in links:
-        teams[link.meeting_id].append(link.team)
-    aliases = list(Alias.objects.select_related("person"))
-    # Every key written, found or not: no resolver then looks a handle up by itself.
-    known = {name_key(ref.name) for ref in refs}
-    handles = dict.fromkeys(known)
-    handles.update((person.key, person) for person in Person.objects.filter(key__in=known))
-
+    directory = directory or Directory.load()
     resolvers = {}
     changed = defaultdict(list)
     for ref in refs:
         if ref.meeting_id not in resolvers:
-            resolvers[ref.meeting_id] = Resolver(
-                people[ref.meeting_id], teams[ref.meeting_id], aliases=aliases, handles=handles
+            resolvers[ref.meeting_id] = directory.resolver(ref.meeting_id)
+        found = resolvers[ref.meeting_id].resolve(ref.name)
+        person_id = found.person.pk if found.person else None
+        now = (person_id, found.is_group, found.evidence[:300], list(found.candidates))
+        if now != (ref.person_id, ref.is_group, ref.evidence, ref.candidates):
+            changed[ref.model].append(
+                ref.model(
+                    pk=ref.pk,
+                    person_id=person_id,
+                    is_group=found.is_group,
+                    evidence=found.evidence[:300],
+                    candidates=list(found.candidates),
+                )
             )
-        group = is_group(ref.name)
-        person = None if group else resolvers[ref.meeting_id].resolve(ref.name)
-        person_id = person.pk if person else None
-        if (person_id, group) != (ref.person_id, ref.is_group):
-            changed[ref.model].append(ref.model(pk=ref.pk, person_id=person_id, is_group=group))
     if not dry_run:
         with transaction.atomic():
             for model, rows in changed.items():
-                model.objects.bulk_update(rows, ["person", "is_group"], batch_size=500)
+                model.objects.bulk_update(
+                    rows, ["person", "is_group", "evidence", "candidates"], batch_size=500
+                )
     return sum(len(rows) for rows in changed.values())
 
 
@@ -151,6 +342,8 @@ class Written(NamedTuple):
     key: str
     person_id: int | None
     is_group: bool
+    evidence: str
+    candidates: list
     meeting_id: int
 
 
@@ -163,7 +356,7 @@ def written_names(meetings=None, keys=None, *, state=None):
     that raised the item, or a later one that named other owners (matching
     across meetings lets the latest minutes say who owns an item).
     """
-    fields = ["pk", "name", "key", "person_id", "is_group"]
+    fields = ["pk", "name", "key", "person_id", "is_group", "evidence", "candidates"]
     speakers = _narrowed(Speaker.objects.all(), keys, state)
     owners = _narrowed(Owner.objects.all(), keys, state)
     if meetings is not None:
@@ -210,31 +403,3 @@ def _owners_written_in(item_ids):
         if item_id not in writers and {name_key(o) for o in written} == keys[item_id]:
             writers[item_id] = meeting_id
     return writers
-
-
-def _index(pairs):
-    """{key: {person id: person}} from (key, person) pairs."""
-    index = defaultdict(dict)
-    for key, person in pairs:
-        if key:
-            index[key][person.pk] = person
-    return index
-
-
-def _names_of(person):
-    """A participant's names as a whole: handle, display name, and a nickname in brackets."""
-    names = [person.handle, person.name, without_brackets(person.handle)]
-    names += [short_handle(person.handle), short_handle(person.name)]
-    names += [text for text in bracketed(person.handle) if not looks_like_initials(text)]
-    return [(name_key(name), person) for name in names if name]
-
-
-def _first_names_of(person):
-    names = [first_name(person.handle), first_name(person.name)]
-    return [(name_key(name), person) for name in names if name]
-
-
-def _initials_of(person):
-    names = [initials(person.handle), initials(person.name)]
-    names += [text for text in bracketed(person.handle) if looks_like_initials(text)]
-    return [(name_key(name), person) for name in names if name]

@@ -35,6 +35,12 @@ class UnresolvedName:
     meetings: list[Meeting] = field(default_factory=list)
     teams: list[Team] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
+    # The people it could be, where several fit (ids), with how often.
+    could_be: Counter = field(default_factory=Counter)
+
+    @property
+    def candidates(self):
+        return [pk for pk, _ in self.could_be.most_common()]
 
     @property
     def name(self):
@@ -86,6 +92,7 @@ def unresolved_names(team=None):
             continue
         entry = found.setdefault(ref.key, UnresolvedName(ref.key))
         entry.spellings[ref.name] += 1
+        entry.could_be.update(ref.candidates)
         if ref.model is Owner:
             entry.owners += 1
         else:
