@@ -87,3 +87,16 @@ class VerdictForm(forms.Form):
     @property
     def accepted(self):
         return self.cleaned_data["verdict"] == "accept"
+
+
+class OwnerForm(forms.Form):
+    """Who an owner written on an item is: any spelling that names one person."""
+
+    person = forms.CharField(max_length=100, label="Who is it?")
+
+    def clean_person(self):
+        text = self.cleaned_data["person"]
+        person = Person.objects.spelled(text)
+        if person is None:
+            raise forms.ValidationError(f"No one in the minutes is written “{text}”.")
+        return person

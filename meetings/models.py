@@ -61,6 +61,34 @@ def validate_name(text):
         raise ValidationError("A name needs at least one letter or digit.", code="no_letters")
 
 
+class PersonQuerySet(models.QuerySet):
+    def spelled(self, text):
+        """The one person ``text`` names: handle, full name, or a spelling the minutes use for them.
+
+        A spelling the minutes use (``Simon``, ``SK``) names a person when every
+        owner, speaker and participant written so that is someone is that one
+        person; otherwise (``CV``, two people in two teams) it names no one.
+        """
+        key = name_key(text)
+        if not key:
+            return None
+        found = self.filter(Q(key=key) | Q(slug=text.strip().lower())).first()
+        if found is not None:
+            return found
+        alias = Alias.objects.filter(key=key, team=None).select_related("person").first()
+        if alias is not None:
+            return alias.person
+        people = set()
+        for model in (Owner, Speaker):
+            written = model.objects.filter(key=key, person__isnull=False).order_by()
+            people |= set(written.values_list("person", flat=True).distinct()[:2])
+        named = Participant.objects.filter(name__iexact=text.strip(), person__isnull=False)
+        people |= set(named.order_by().values_list("person", flat=True).distinct()[:2])
+        if len(people) == 1:
+            return self.filter(pk=people.pop()).first()
+        return None
+
+
 class Person(models.Model):
     name = models.CharField(max_length=100, help_text="How the tracker shows this person.")
     handle = models.CharField(max_length=100, unique=True)
@@ -79,6 +107,8 @@ class Person(models.Model):
         on_delete=models.SET_NULL,
         related_name="person",
     )
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["handle"]
@@ -408,22 +438,18 @@ class ItemQuerySet(models.QuerySet):
         return self.filter(meeting__teams=team)
 
     def of_owner(self, text):
-        """Items of an owner as the items list names one: a handle, or a name as written.
+        """Items of an owner as the items list names one: any spelling of a person, or a name.
 
-        A person's handle means that person's items, group items included;
-        any text also finds the owners written that way, resolved or not.
+        A spelling that names one person (handle, full name, first name,
+        initials where unambiguous) means that person's items, group items
+        included, and only theirs; any other text finds the owners written so.
         """
-        key = name_key(text)
-        written = Owner.objects.filter(key=key)
-        direct = Owner.objects.filter(person__key=key)
-        group = Owner.objects.filter(is_group=True, item__meeting__participations__person__key=key)
-        # Sets of ids rather than EXISTS per item: the database starts from the
-        # owner's few rows instead of testing every item (the items list by person).
-        return self.filter(
-            Q(pk__in=written.values("item"))
-            | Q(pk__in=direct.values("item"))
-            | Q(pk__in=group.values("item"))
-        )
+        person = Person.objects.spelled(text)
+        if person is None:
+            return self.filter(pk__in=Owner.objects.filter(key=name_key(text)).values("item"))
+        # Their items, and owners written exactly as their handle that no one resolved yet.
+        written = Owner.objects.filter(key=person.key, person=None, is_group=False)
+        return self.owned_by(person) | self.filter(pk__in=written.values("item"))
 
     def mentioned_in(self, meeting):
         """Items that a meeting's minutes write, whichever meeting raised them first."""

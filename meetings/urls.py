@@ -11,6 +11,7 @@ urlpatterns = [
     path("items/<int:pk>/", items.item, name="item"),
     path("items/<int:pk>/status/", items.item_status, name="item_status"),
     path("items/<int:pk>/mentions/<int:mention>/split/", matching.split, name="item_split"),
+    path("items/<int:pk>/owners/<int:owner>/", matching.owner, name="item_owner"),
     path(
         "items/<int:pk>/candidates/<int:candidate>/",
         matching.candidate,
@@ -26,7 +27,7 @@ urlpatterns = [
     path("meetings/", meetings.meetings, name="meetings"),
     path("meetings/<int:pk>/", meetings.meeting, name="meeting"),
     path("people/", people.people, name="people"),
-    path("people/<str:handle>/", people.person, name="person"),
+    path("people/<str:slug>/", people.person, name="person"),
     path("teams/<slug:slug>/", teams.team, name="team"),
     path("teams/<slug:slug>/next/", teams.next_meeting, name="next_meeting"),
 ]

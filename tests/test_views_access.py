@@ -20,7 +20,7 @@ def pages(item):
         "/meetings/",
         f"/meetings/{item.meeting_id}/",
         "/people/",
-        "/people/MariaP/",
+        "/people/mariap/",
         "/teams/core/",
     ]
 

@@ -400,7 +400,7 @@ def test_the_review_list_shows_both_items_of_each_candidate_most_likely_first(
     row = row[: row.index("</tr>")]
     assert "Continue work on Hyper-V" in row
     assert "Port the Hyper-V network driver" in row
-    assert '<a class="owner" href="/people/MariaP/">MariaP</a>' in row
+    assert '<a class="owner" href="/people/mariap/">MariaP</a>' in row
     assert "10 Jan 2024" in row
     assert "7 Feb 2024" in row
     assert "same owners" in row
@@ -700,7 +700,7 @@ def test_the_item_page_costs_the_same_with_few_or_many_mentions(
     item.set_status(owner.user, Item.Status.IN_PROGRESS)
     client.force_login(owner.user)
 
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         html = page(client.get(f"/items/{item.pk}/"))
 
     assert html.count("data-mention=") == size

@@ -115,7 +115,8 @@ class Human:
             if spelling(t).kind == Kind.HANDLE and name_key(t) not in self.shared_handles
         ]
         if handles:
-            return max(handles)[1]
+            first, *_, last = words(max(handles)[1])
+            return first + last[0].upper()  # `Ștefan J.` signs in as ȘtefanJ
         # `RaduNichita`, signed in as one word: that is their handle.
         camel = [(n, t) for t, n in self.spellings.items() if " " not in t and len(words(t)) > 1]
         if camel:

@@ -17,7 +17,7 @@ def home(request):
     person = linked_person(request.user)
     mine = None
     if person:
-        mine = Item.objects.open().in_minutes().of_owner(person.handle).for_rows()
+        mine = Item.objects.open().in_minutes().owned_by(person).for_rows()
     open_items = Item.objects.open().in_minutes().filter(meeting__teams=OuterRef("pk"))
     context = {
         "person": person,

@@ -118,8 +118,14 @@ def item_context(item, **extra):
     suggestions = []
     if item.is_open:
         suggestions = item.done_suggestions.filter(state=Verdict.PENDING).select_related("meeting")
+    owner_rows = list(item.owners.all())  # prefetched with their people by for_rows()
+    could_be = Person.objects.in_bulk({pk for o in owner_rows for pk in o.candidates})
     return {
         "item": item,
+        "owner_rows": [
+            (o, [could_be[pk] for pk in o.candidates if pk in could_be]) for o in owner_rows
+        ],
+        "handles": Person.objects.values_list("handle", flat=True) if item.may_decide else [],
         "mentions": mentions,
         # Where the item was first raised: the line that the item page points at.
         "source": next((m for m in mentions if m.meeting_id == item.meeting_id), None),

@@ -16,8 +16,9 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import replace_url, trigger_client_event
 
-from meetings.forms import VerdictForm
+from meetings.forms import OwnerForm, VerdictForm
 from meetings.models import Candidate, DoneSuggestion, Item, Owner, Verdict
+from meetings.people.corrections import correct_owner
 from meetings.views.common import may_decide, next_url, paginate, render_page
 from meetings.views.items import item_context, shown_item
 
@@ -55,6 +56,22 @@ def decided(request, item, notice):
 def refused(form):
     problems = " ".join(error for errors in form.errors.values() for error in errors)
     return HttpResponseBadRequest(f"Nothing was changed: {problems}\n", content_type="text/plain")
+
+
+@login_required
+@require_POST
+def owner(request, pk, owner):
+    """Say who an owner is: remembered for that spelling in the item's teams from then on."""
+    with transaction.atomic():
+        item = item_to_decide(request, pk)
+        written = get_object_or_404(item.owners.select_related("item__meeting"), pk=owner)
+        form = OwnerForm(request.POST)
+        if not form.is_valid():
+            return refused(form)
+        person = form.cleaned_data["person"]
+        correct_owner(written, person, request.user)
+    notice = f"“{written.name}” is {person.name} from now on, here and in the team's other items."
+    return decided(request, item, notice)
 
 
 @login_required

@@ -1,9 +1,16 @@
-from django.db.models import OuterRef
-from django.shortcuts import get_object_or_404, render
+import csv
+from collections import defaultdict
+
+from django.db.models import OuterRef, Q
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
-from meetings.models import Item, Participant, Person, name_key
+from meetings.models import Item, Meeting, Owner, Participant, Person, Speaker, name_key
 from meetings.views.common import count_of, paginate, reader_required, render_page
+from meetings.views.items import Echo
+
+ROSTER_COLUMNS = ["handle", "name", "aliases", "teams", "open_items", "items"]
 
 
 @require_safe
@@ -16,18 +23,107 @@ def people(request):
         open_items=count_of(named),
         meetings_attended=count_of(Participant.objects.filter(person=OuterRef("pk"))),
     )
-    return render(request, "meetings/people.html", {"people": everyone})
+    query = request.GET.get("q", "").strip()
+    if query:
+        spelled = Participant.objects.filter(name__icontains=query).values("person")
+        everyone = everyone.filter(
+            Q(handle__icontains=query)
+            | Q(name__icontains=query)
+            | Q(key__contains=name_key(query))
+            | Q(pk__in=spelled)
+            | Q(aliases__text__icontains=query)
+        ).distinct()
+    if request.GET.get("format") == "csv":
+        return roster_csv(everyone)
+    return render(request, "meetings/people.html", {"people": everyone, "query": query})
+
+
+def roster_csv(people):
+    """The people roster: a stable interface, like the items list's CSV."""
+    people = list(people.order_by("handle"))
+    ids = [person.pk for person in people]
+    spellings = defaultdict(set)
+    for model in (Participant, Owner, Speaker):
+        rows = model.objects.filter(person__in=ids).values_list("person", "name").distinct()
+        for person_id, name in rows:
+            spellings[person_id].add(name)
+    for person in people:
+        spellings[person.pk].update(alias.text for alias in person.aliases.all())
+    teams = defaultdict(set)
+    Through = Meeting.teams.through
+    attended = Participant.objects.filter(person__in=ids).values("meeting")
+    team_names = dict(
+        Through.objects.filter(meeting__in=attended).values_list("meeting", "team__name")
+    )
+    for person_id, meeting_id in Participant.objects.filter(person__in=ids).values_list(
+        "person", "meeting"
+    ):
+        if meeting_id in team_names:
+            teams[person_id].add(team_names[meeting_id])
+    items = defaultdict(int)
+    for person_id, _ in (
+        Owner.objects.filter(person__in=ids, item__removed=False)
+        .values_list("person", "item")
+        .distinct()
+    ):
+        items[person_id] += 1
+    writer = csv.writer(Echo())
+
+    def lines():
+        yield writer.writerow(ROSTER_COLUMNS)
+        for person in people:
+            aliases = sorted(spellings[person.pk] - {person.handle}, key=str.casefold)
+            yield writer.writerow(
+                [
+                    person.handle,
+                    person.name,
+                    ";".join(aliases),
+                    ";".join(sorted(teams[person.pk], key=str.casefold)),
+                    person.open_items or 0,
+                    items[person.pk],
+                ]
+            )
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="people.csv"'
+    return response
 
 
 @require_safe
 @reader_required
-def person(request, handle):
-    person = get_object_or_404(Person, key=name_key(handle))
-    shown = Item.objects.open().in_minutes().of_owner(person.handle).for_rows()
+def person(request, slug):
+    person = Person.objects.filter(slug=slug).first()
+    if person is None:
+        # An old link by handle, or any spelling of one person: their page.
+        person = Person.objects.spelled(slug)
+        if person is None:
+            raise Http404("No one in the minutes has this name.")
+        return redirect(person, permanent=True)
+    shown = Item.objects.open().in_minutes().owned_by(person).for_rows()
     context = {
         "person": person,
         "page": paginate(request, shown),
         "meetings": person.meetings.prefetch_related("teams").order_by("-date")[:10],
         "teams": person.teams(),
+        "spellings": spellings_of(person),
     }
     return render_page(request, "meetings/person.html", "meetings/_item_page.html", context)
+
+
+def spellings_of(person):
+    """How the minutes write the person: as a participant, and as an owner or speaker by team."""
+    written = defaultdict(set)
+    for name in person.participations.values_list("name", flat=True).distinct():
+        written[name].add("")
+    owners = Owner.objects.filter(person=person).values_list("name", "item__meeting__teams__name")
+    for name, team in owners.distinct():
+        written[name].add(team or "")
+    said = Speaker.objects.filter(person=person).values_list(
+        "name", "statement__topic__meeting__teams__name"
+    )
+    for name, team in said.distinct():
+        written[name].add(team or "")
+    return [
+        (name, sorted(t for t in teams if t))
+        for name, teams in sorted(written.items(), key=lambda pair: pair[0].casefold())
+    ]
