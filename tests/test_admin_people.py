@@ -27,11 +27,11 @@ def staff(client):
 
 
 def cezar_unresolved():
-    """Two meetings where Cezar signs in by first name and is written `CC`."""
-    import_text(minutes(["Cezar", "RăzvanD"], owners=["CC", "RD"], speakers=["CC"]))
+    """Two meetings where Cezar and Cristi sign in by first name and `CC` is written."""
+    import_text(minutes(["Cezar", "Cristi", "RăzvanD"], owners=["CC", "RD"], speakers=["CC"]))
     import_text(
         minutes(
-            ["Cezar"],
+            ["Cezar", "Cristi"],
             owners=["CC", "CC"],
             teams=["kraft"],
             date="2024-01-17",
@@ -51,12 +51,8 @@ def test_the_people_list_links_to_the_unresolved_names(admin_client):
     assert f'href="{UNRESOLVED}"' in page
 
 
-def test_the_page_lists_each_name_with_counts_teams_meetings_and_the_suggestion(admin_client):
+def test_the_page_lists_each_name_with_counts_teams_meetings_and_who_it_could_be(admin_client):
     cezar_unresolved()
-    import_text(
-        minutes(["Cezar Craciunoiu"], owners=["CC"], date="2024-01-03", texts=["Write the blog"]),
-        source="c/2024-01-03.md",
-    )
 
     page = admin_client.get(UNRESOLVED).content.decode()
 
@@ -66,19 +62,16 @@ def test_the_page_lists_each_name_with_counts_teams_meetings_and_the_suggestion(
     assert "community, kraft" in page
     assert "team/2024-01-10.md" in page
     assert "kraft/2024-01-17.md" in page
-    assert ">Cezar Craciunoiu</a>\n              in community" in page
-    assert "as in 1 meeting" in page
-    assert "c/2024-01-03.md" in page
-    assert 'value="Cezar Craciunoiu"' in page  # the map form starts from the suggestion
+    assert "could be Cezar or Cristi" in page
 
 
 def test_the_page_of_one_team_lists_only_its_names(admin_client):
     cezar_unresolved()
-    import_text(minutes(["Marco"], owners=["MK"], teams=["docs"]), source="docs/2024-01-10.md")
+    import_text(minutes(["Marco"], owners=["ZQ"], teams=["docs"]), source="docs/2024-01-10.md")
 
     page = admin_client.get(UNRESOLVED, {"team": "docs"}).content.decode()
 
-    assert "<strong>MK</strong>" in page
+    assert "<strong>ZQ</strong>" in page
     assert "<strong>CC</strong>" not in page
 
 
@@ -88,7 +81,9 @@ def test_the_page_reads_a_few_queries_however_many_names(
     for day in range(10, 20):
         names = [f"X{chr(65 + day)}", f"Y{chr(65 + day)}", "CC"]
         import_text(
-            minutes(["Cezar", "RăzvanD"], owners=names, speakers=names, date=f"2024-01-{day}"),
+            minutes(
+                ["Cezar", "Cristi", "RăzvanD"], owners=names, speakers=names, date=f"2024-01-{day}"
+            ),
             source=f"team/2024-01-{day}.md",
         )
 

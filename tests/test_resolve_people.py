@@ -21,7 +21,9 @@ def run(*args):
 
 
 def test_the_command_resolves_what_changed_since_and_says_how_many():
-    import_text(minutes(["RăzvanD", "Cezar"], owners=["RD", "CC"], speakers=["CC", "RD"]))
+    # Two at the meeting could be CC: no one, until a maintainer says.
+    import_text(minutes(["RăzvanD", "Cezar", "Cristi"], owners=["RD", "CC"], speakers=["CC", "RD"]))
+    assert Owner.objects.get(name="CC").person is None
     Alias.objects.bulk_create([Alias(text="CC", key="cc", person=Person.objects.get(key="cezar"))])
 
     output = run()
@@ -36,15 +38,16 @@ def test_running_the_command_twice_changes_nothing_the_second_time():
     import_text(minutes(["RăzvanD", "AlexJ"], owners=["RD", "Everyone", "MK"], speakers=["AJ"]))
     run()
 
-    output = run()
+    output = run("--report")
 
     assert "0 owner(s) and speaker(s) changed." in output
+    assert "People: 0 made, 0 merged, 0 removed" in output
     assert "Owners: 2 of 3 resolved (66.7%): 1 to a person, 1 to a group, 1 unresolved." in output
-    assert "  MK: 1 / 0" in output
+    assert "  MK: 1 / 0 in community" in output
 
 
 def test_a_dry_run_counts_but_writes_nothing():
-    import_text(minutes(["Cezar"], owners=["CC"]))
+    import_text(minutes(["Cezar", "Cristi"], owners=["CC"]))
     Alias.objects.bulk_create([Alias(text="CC", key="cc", person=Person.objects.get(key="cezar"))])
 
     output = run("--dry-run")
@@ -67,7 +70,8 @@ def test_the_command_reads_and_writes_in_bulk(django_assert_max_num_queries):
     Owner.objects.update(person=None)
     Speaker.objects.update(person=None)
 
-    with django_assert_max_num_queries(16):
+    # Learning reads and writes in bulk too: the count does not grow with the meetings.
+    with django_assert_max_num_queries(40):
         run("--top", "0")
 
     assert not Owner.objects.filter(person=None).exists()
@@ -124,7 +128,6 @@ def test_the_real_minutes_report_the_share_of_owners_resolved(real_minutes, caps
             f"{owners['total']} ({share:.1%}; {owners['people']} people, {owners['groups']} "
             f"groups). Unresolved: {', '.join(f'{n} {c}' for n, c in unresolved)}"
         )
-    # Most meetings list people by first name (`Simon`) and name them by initials
-    # (`SK`): no rule can derive those. The maintainers' page is where they are mapped.
-    assert share >= 0.5
+    # Full names and handles anywhere in the corpus say whose initials are whose.
+    assert share >= 0.85
     assert owners["unresolved"] == sum(count for _, count in unresolved)

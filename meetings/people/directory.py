@@ -171,9 +171,9 @@ class Clusters:
         self.of_key = {}  # spelling key → Human, where one human has it
         self.ambiguous = {}  # spelling key → the humans it may be
         for person, texts in (pinned or {}).items():
+            # What a maintainer tied to a person goes with them, and names nothing else.
             human = Human(person=person)
-            for text in texts:
-                human.add(self.read.get(text) or spelling(text), 0)
+            human.add(spelling(person.handle), 0)
             self.humans.append(human)
             for text in texts:
                 self.of_key[name_key(text)] = human

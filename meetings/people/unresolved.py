@@ -38,9 +38,17 @@ class UnresolvedName:
     # The people it could be, where several fit (ids), with how often.
     could_be: Counter = field(default_factory=Counter)
 
+    # The people of ``could_be``, most often first (filled in by unresolved_names).
+    people: list[Person] = field(default_factory=list)
+
     @property
     def candidates(self):
         return [pk for pk, _ in self.could_be.most_common()]
+
+    @property
+    def could_be_text(self):
+        names = sorted(person.name for person in self.people)
+        return " or ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else ""
 
     @property
     def name(self):
@@ -102,7 +110,9 @@ def unresolved_names(team=None):
     def by_date(ids):
         return sorted((meetings[pk] for pk in ids), key=lambda m: (m.date, m.source))
 
+    could_be = Person.objects.in_bulk({pk for e in found.values() for pk in e.candidates})
     for key, entry in found.items():
+        entry.people = [could_be[pk] for pk in entry.candidates if pk in could_be]
         entry.meetings = by_date(meeting_ids[key])
         teams = set().union(*(teams_of[pk] for pk in meeting_ids[key]))
         entry.teams = sorted(teams, key=lambda t: t.name.casefold())
