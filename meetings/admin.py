@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from meetings.admin_import import ImportLogAdmin, import_urls, reimport_from_disk
-from meetings.admin_people import AliasAdmin, PersonAdmin
+from meetings.admin_people import AliasAdmin, MergeAdmin, PersonAdmin
 from meetings.models import (
     AgendaItem,
     Alias,
@@ -9,6 +9,7 @@ from meetings.models import (
     Item,
     Meeting,
     Mention,
+    Merge,
     Owner,
     Participant,
     Person,
@@ -27,6 +28,7 @@ class TeamAdmin(admin.ModelAdmin):
 
 admin.site.register(Person, PersonAdmin)
 admin.site.register(Alias, AliasAdmin)
+admin.site.register(Merge, MergeAdmin)
 
 
 class ParticipantInline(admin.TabularInline):

@@ -10,10 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 
-from meetings.models import Alias, Meeting, Person, Team, name_key
-from meetings.people import resolve, unresolved_names
+from meetings.models import Alias, Meeting, Merge, Owner, Person, Speaker, Team, name_key
+from meetings.people import learn, merge, resolve, unresolved_names
 
 
 class AliasFormSet(forms.BaseInlineFormSet):
@@ -40,10 +40,11 @@ class AliasInline(admin.TabularInline):
 
 class PersonAdmin(admin.ModelAdmin):
     list_display = ["handle", "name", "user"]
-    search_fields = ["handle", "name", "key", "aliases__text"]
+    search_fields = ["handle", "name", "key", "aliases__text", "participations__name"]
     list_select_related = ["user"]
     raw_id_fields = ["user"]
     inlines = [AliasInline]
+    actions = ["merge_people"]
 
     def get_urls(self):
         unresolved = path(
@@ -51,7 +52,85 @@ class PersonAdmin(admin.ModelAdmin):
             self.admin_site.admin_view(self.unresolved_view),
             name="meetings_person_unresolved",
         )
-        return [unresolved, *super().get_urls()]
+        merging = path(
+            "merge/", self.admin_site.admin_view(self.merge_view), name="meetings_person_merge"
+        )
+        return [unresolved, merging, *super().get_urls()]
+
+    def save_model(self, request, obj, form, change):
+        # Named by a maintainer: learning from the minutes leaves the name alone.
+        if {"handle", "name"} & set(form.changed_data):
+            obj.manual = True
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Merge the selected people into one", permissions=["change"])
+    def merge_people(self, request, queryset):
+        ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True))
+        return redirect(f"{reverse('admin:meetings_person_merge')}?ids={ids}")
+
+    def merge_view(self, request):
+        """Preview what a merge moves, then merge: everything of the others becomes one's."""
+        if not self.has_change_permission(request) or not self.has_delete_permission(request):
+            raise PermissionDenied
+        data = request.POST if request.method == "POST" else request.GET
+        ids = [int(pk) for pk in data.get("ids", "").split(",") if pk.strip().isdigit()]
+        people = list(Person.objects.filter(pk__in=ids).select_related("user"))
+        if len(people) < 2:
+            self.message_user(request, "Choose two people or more to merge.", messages.WARNING)
+            return redirect("admin:meetings_person_changelist")
+        target_id = data.get("target", "")
+        target = next((p for p in people if str(p.pk) == target_id), None)
+        if target is None:
+            target = max(people, key=lambda p: (bool(p.user_id), p.participations.count()))
+        if request.method == "POST" and data.get("confirm"):
+            accounts = [p for p in people if p.user_id]
+            if len(accounts) > 1:
+                self.message_user(
+                    request,
+                    "Two of them are linked to accounts: unlink one first, an account "
+                    "is one person.",
+                    messages.ERROR,
+                )
+            else:
+                with transaction.atomic():
+                    records = [
+                        merge(p, target, user=request.user, reason="merged by a maintainer")
+                        for p in people
+                        if p.pk != target.pk
+                    ]
+                    changed = resolve(
+                        meetings=Meeting.objects.filter(participations__person=target)
+                    )
+                for record in records:
+                    self.log_change(request, target, f"Merged {record.source_handle} into it.")
+                names = ", ".join(r.source_handle for r in records)
+                self.message_user(
+                    request,
+                    f"{names} merged into {target.handle}: {changed} owner(s) and speaker(s) "
+                    "resolved again. Undo it from Merges.",
+                    messages.SUCCESS,
+                )
+                return redirect("admin:meetings_person_change", target.pk)
+        rows = [
+            {
+                "person": person,
+                "participations": person.participations.count(),
+                "owners": Owner.objects.filter(person=person).count(),
+                "speakers": Speaker.objects.filter(person=person).count(),
+                "aliases": list(person.aliases.select_related("team")),
+                "spellings": sorted(set(person.participations.values_list("name", flat=True))),
+            }
+            for person in people
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Merge people",
+            "rows": rows,
+            "target": target,
+            "ids": ",".join(str(p.pk) for p in people),
+        }
+        return TemplateResponse(request, "admin/meetings/person/merge.html", context)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -99,6 +178,11 @@ class PersonAdmin(admin.ModelAdmin):
                 )
                 return redirect(request.get_full_path())
             failed = form
+            if form.merge_offer:
+                holder, person = form.merge_offer
+                ids = f"{holder.pk},{person.pk}"
+                offer = f"{reverse('admin:meetings_person_merge')}?ids={ids}&target={person.pk}"
+                failed.merge_url = offer
 
         names = unresolved_names(team)
         context = {
@@ -114,6 +198,38 @@ class PersonAdmin(admin.ModelAdmin):
             "total": sum(entry.count for entry in names),
         }
         return TemplateResponse(request, "admin/meetings/person/unresolved.html", context)
+
+
+class MergeAdmin(admin.ModelAdmin):
+    """People merged, by learning or by a maintainer; undoing one makes the record again."""
+
+    list_display = ["source_handle", "target", "reason", "user", "created", "undone"]
+    list_filter = ["reason", ("undone", admin.EmptyFieldListFilter)]
+    search_fields = ["source_handle", "source_name", "target__handle"]
+    list_select_related = ["target", "user"]
+    actions = ["undo"]
+    readonly_fields = [f.name for f in Merge._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Undo the selected merges", permissions=["change"])
+    def undo(self, request, queryset):
+        done = []
+        with transaction.atomic():
+            for record in queryset.filter(undone=None).select_related("target"):
+                done.append(record.undo(request.user))
+            if done:
+                learn()
+        self.message_user(
+            request,
+            f"{len(done)} merge(s) undone: {', '.join(p.handle for p in done) or 'none'} "
+            "made again, kept apart from now on.",
+            messages.SUCCESS,
+        )
 
 
 class AliasAdmin(admin.ModelAdmin):
@@ -158,12 +274,27 @@ class MapNameForm(forms.ModelForm):
         self.fields["person"].widget.attrs["list"] = "people"
         self.fields["team"].empty_label = "every team"
 
+    merge_offer = None
+
     def clean_person(self):
         handle = self.cleaned_data["person"]
-        person = Person.objects.filter(key=name_key(handle)).first()
+        person = Person.objects.spelled(handle)
         if person is None:
-            raise ValidationError(f"No one has the handle “{handle}”.")
+            raise ValidationError(f"No one is written “{handle}”.")
         return person
+
+    def clean(self):
+        # A record holds this name as its handle: the maintainer means one human, so
+        # offer to merge that record into the person rather than refuse.
+        text, person = self.cleaned_data.get("text", ""), self.cleaned_data.get("person")
+        holder = Person.objects.filter(key=name_key(text)).first()
+        if person is not None and holder is not None and holder.pk != person.pk:
+            self.merge_offer = (holder, person)
+            raise ValidationError(
+                f"“{text}” is the handle of the person record {holder}. If it is "
+                f"{person} too, merge the two."
+            )
+        return super().clean()
 
 
 def _map_form(entry, number, failed):

@@ -148,7 +148,7 @@ def test_mapping_to_no_one_known_says_so_and_saves_nothing(admin_client):
     response = admin_client.post(UNRESOLVED, {"text": "CC", "person": "Nobody", "team": ""})
 
     assert response.status_code == 200
-    assert "No one has the handle “Nobody”." in response.text
+    assert "No one is written “Nobody”." in response.text
     assert not Alias.objects.exists()
 
 
@@ -372,3 +372,100 @@ def test_a_participant_added_in_the_meeting_admin_resolves_the_meetings_names(ad
 
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Owner.objects.get(name="RD").person == radu
+
+
+# Merging people
+
+
+MERGE = reverse("admin:meetings_person_merge")
+
+
+def two_simons():
+    """`Simon` and `SK` signed in to different meetings: two records, as an import may leave."""
+    import_text(minutes(["Simon", "RăzvanD"], owners=["SK"], texts=["Port nginx"]))
+    simon = Person.objects.get(handle="Simon")
+    sk = Person.objects.create(handle="SK", name="SK", manual=True)
+    return simon, sk
+
+
+def test_the_merge_preview_shows_what_moves_and_changes_nothing(admin_client):
+    import_text(minutes(["Gabi Mocanu", "Gabriel Mocanu"], owners=["GM"], texts=["Fix the CI"]))
+    gabi, gabriel = Person.objects.get(handle="GabiM"), Person.objects.get(handle="GabrielM")
+
+    page = admin_client.get(MERGE, {"ids": f"{gabi.pk},{gabriel.pk}"}).content.decode()
+
+    assert 'data-person="GabiM"' in page
+    assert 'data-person="GabrielM"' in page
+    assert "Gabriel Mocanu" in page
+    assert Person.objects.count() == 2
+
+
+def test_a_maintainer_merges_two_records_and_learning_keeps_them_together(admin_client):
+    import_text(minutes(["Gabi Mocanu", "Gabriel Mocanu"], owners=["GM"], texts=["Fix the CI"]))
+    gabi, gabriel = Person.objects.get(handle="GabiM"), Person.objects.get(handle="GabrielM")
+    assert Owner.objects.get().person is None  # two participants have those initials
+
+    response = admin_client.post(
+        MERGE, {"ids": f"{gabi.pk},{gabriel.pk}", "target": gabi.pk, "confirm": "1"}, follow=True
+    )
+
+    assert "GabrielM merged into GabiM" in response.content.decode()
+    assert list(Person.objects.values_list("handle", flat=True)) == ["GabiM"]
+    assert Owner.objects.get().person == gabi
+    from meetings.people import learn
+
+    learn()
+    assert list(Person.objects.values_list("handle", flat=True)) == ["GabiM"]
+    assert Owner.objects.get().person == gabi
+
+
+def test_undoing_a_merge_in_the_admin_makes_the_record_again(admin_client):
+    import_text(minutes(["Gabi Mocanu", "Gabriel Mocanu"], owners=["GM"], texts=["Fix the CI"]))
+    gabi, gabriel = Person.objects.get(handle="GabiM"), Person.objects.get(handle="GabrielM")
+    admin_client.post(MERGE, {"ids": f"{gabi.pk},{gabriel.pk}", "target": gabi.pk, "confirm": "1"})
+    from meetings.models import Merge
+
+    record = Merge.objects.get(user__isnull=False)
+    response = admin_client.post(
+        reverse("admin:meetings_merge_changelist"),
+        {"action": "undo", "_selected_action": [record.pk]},
+        follow=True,
+    )
+
+    assert "1 merge(s) undone: GabrielM made again" in response.content.decode()
+    assert sorted(Person.objects.values_list("handle", flat=True)) == ["GabiM", "GabrielM"]
+    assert Owner.objects.get().person is None
+
+
+def test_people_linked_to_two_accounts_are_not_merged(admin_client):
+    import_text(minutes(["Gabi Mocanu", "Gabriel Mocanu"]))
+    gabi, gabriel = Person.objects.get(handle="GabiM"), Person.objects.get(handle="GabrielM")
+    for person, name in [(gabi, "gabi"), (gabriel, "gabriel")]:
+        person.user = get_user_model().objects.create_user(name)
+        person.save()
+
+    response = admin_client.post(
+        MERGE, {"ids": f"{gabi.pk},{gabriel.pk}", "target": gabi.pk, "confirm": "1"}
+    )
+
+    assert "Two of them are linked to accounts" in response.content.decode()
+    assert Person.objects.count() == 2
+
+
+def test_mapping_a_name_that_is_another_records_handle_offers_the_merge(admin_client):
+    simon, sk = two_simons()
+
+    response = admin_client.post(UNRESOLVED, {"text": "SK", "person": "Simon", "team": ""})
+
+    page = response.content.decode()
+    assert "is the handle of the person record SK" in page
+    assert f"{MERGE}?ids={sk.pk},{simon.pk}&amp;target={simon.pk}" in page
+    assert not Alias.objects.exists()
+
+
+def test_staff_who_may_not_change_people_cannot_merge(staff):
+    import_text(minutes(["Gabi Mocanu", "Gabriel Mocanu"]))
+    ids = ",".join(str(pk) for pk in Person.objects.values_list("pk", flat=True))
+
+    assert staff.post(MERGE, {"ids": ids, "confirm": "1"}).status_code == 403
+    assert Person.objects.count() == 2

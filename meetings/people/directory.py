@@ -334,15 +334,22 @@ def learn(*, resolve_names=True) -> Learned:
             if assigned[pk] is not None and person_id:
                 current[assigned[pk]][person_id] += 1
         claimed = set()
+        pinned = {human.person.pk for human in clusters.humans if human.person is not None}
         for human in clusters.humans:
             if not human.spellings and human.person is None:
                 continue
             # The records that are spellings of this human; `Alex`, which four humans
             # may be, is none of theirs: its participants are decided one by one.
             keys = human.keys
-            records = [people[pk] for pk in current[human] if people[pk].key in keys]
-            records += [by_key[key] for key in keys if key in by_key]
-            records = list({p.pk: p for p in records if p.pk not in claimed}.values())
+            found = [people[pk] for pk in current[human] if people[pk].key in keys]
+            found += [by_key[key] for key in keys if key in by_key]
+            found = list({p.pk: p for p in found}.values())
+            tied = [p for p in found if p.pk in pinned and p.pk != getattr(human.person, "pk", 0)]
+            if human.person is None and tied:
+                # A person a maintainer tied spellings to: these join them, as they are.
+                human.person = tied[0]
+                continue
+            records = [p for p in found if p.pk not in claimed]
             human.person = human.person or _chosen(records, current[human], human.best_handle)
             if human.person is None:
                 handle = _free_handle(human.best_handle, by_key)
@@ -403,11 +410,15 @@ def _pinned():
     pinned = defaultdict(set)
     for alias in Alias.objects.filter(team=None).select_related("person"):
         pinned[alias.person].update({alias.text, alias.person.handle})
-    for merge_row in Merge.objects.filter(undone__isnull=False).select_related("target"):
-        if merge_row.source_person_id:
+    for merge_row in Merge.objects.select_related("target"):
+        if merge_row.undone is not None:
+            # Undone: the person made again keeps what the minutes wrote for them.
             source = Person.objects.filter(pk=merge_row.source_person_id).first()
             if source is not None:
                 pinned[source].update(merge_row.spellings)
+        elif merge_row.user_id is not None:
+            # A maintainer's merge: what the minutes wrote for the one merged away stays.
+            pinned[merge_row.target].update(merge_row.spellings)
     return pinned
 
 
