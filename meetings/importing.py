@@ -346,6 +346,15 @@ class Importer:
         self.write_discussion(meeting, minutes)
         self.write_items(meeting, teams, minutes, result)
         self.write_done_suggestions(meeting, teams, minutes, result.outcome)
+        self.directory.add_written(
+            [(meeting.pk, line.owners) for line in _lines(minutes)],
+            [
+                (meeting.pk, name)
+                for t in minutes.topics
+                for s in t.statements
+                for name in s.speakers
+            ],
+        )
         resolve(meetings=[meeting], directory=self.directory)
         result.meeting = meeting
         result.action_items = len(minutes.action_items)

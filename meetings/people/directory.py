@@ -317,11 +317,17 @@ def learn(*, resolve_names=True) -> Learned:
                 later.append((pk, meeting_id, read))
         window = settings.PEOPLE_WINDOW_DAYS
         written = _written_keys({meeting_id for _, meeting_id, _ in later})
+        # Initials that a participant known for sure has: no evidence for anyone else.
+        taken = defaultdict(set)
+        for pk, meeting_id, _, _ in rows:
+            if assigned[pk] is not None:
+                taken[meeting_id] |= assigned[pk].initials
         for pk, meeting_id, read in later:
-            fits = clusters.ambiguous.get(read.key, [])
-            # `Dragoș` attended and the minutes write `DA`: Dragoș A, not Dragoș P.
-            named = [h for h in fits if h.initials & written[meeting_id]]
             date, team_ids = meetings[meeting_id], teams[meeting_id]
+            # Only people who took part in some meeting within a year of this one.
+            fits = [h for h in clusters.ambiguous.get(read.key, []) if h.active(None, date, 365)]
+            # `Dragoș` attended and the minutes write `DA`: Dragoș A, not Dragoș P.
+            named = [h for h in fits if h.initials & (written[meeting_id] - taken[meeting_id])]
             active = [h for h in fits if h.active(team_ids, date, window)]
             if len(named) == 1:
                 assigned[pk] = named[0]

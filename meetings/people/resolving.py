@@ -39,7 +39,7 @@ from meetings.models import (
     name_key,
 )
 from meetings.people.directory import Human
-from meetings.people.names import Kind, spelling
+from meetings.people.names import Kind, plain, spelling
 
 CORPUS_WINDOW_DAYS = 365
 
@@ -76,6 +76,9 @@ class Directory:
         self.unsure = defaultdict(list)
         self.meetings = {}  # meeting id → (date, team ids)
         self.by_team = defaultdict(list)  # team id → sorted [(date, person id)]
+        # meeting id → the initials-shaped owners and speakers its minutes write.
+        self.written = defaultdict(set)
+        self._inner = {}
         self._indexed = False
 
     @classmethod
@@ -98,7 +101,38 @@ class Directory:
                 directory._attend(meeting_id, person_id, name)
         for meeting_id, name in unsure:
             directory.add_unsure(meeting_id, name)
+        directory.add_written(
+            Mention.objects.values_list("meeting_id", "owners"),
+            Speaker.objects.values_list("statement__topic__meeting_id", "name"),
+        )
         return directory
+
+    def add_written(self, owners=(), speakers=()):
+        """(meeting id, owner names) and (meeting id, speaker name) pairs: initials they use."""
+        for meeting_id, names in owners:
+            self.written[meeting_id].update(
+                name_key(name) for name in names if spelling(name).kind == Kind.INITIALS
+            )
+        for meeting_id, name in speakers:
+            if spelling(name).kind == Kind.INITIALS:
+                self.written[meeting_id].add(name_key(name))
+
+    def with_initials(self, text):
+        """The people whose initials ``text`` is: `SK`, or `SjK` with a letter of the first name."""
+        key = name_key(text)
+        found = self.by_initials.get(key, set()) | self.by_key.get(key, set())
+        inner = [c for c in plain(text)[1:-1] if c.islower()]
+        if not inner or len(key) != 3:
+            return set(found)
+        if key not in self._inner:
+            first, middle, last = key
+            self._inner[key] = {
+                pk
+                for pk, human in self.humans.items()
+                if last in human.letters
+                and any(f[:1] == first and middle in f[1:] for f in human.firsts)
+            }
+        return set(found) | self._inner[key]
 
     def add_unsure(self, meeting_id, name):
         """A participant no one is for sure: a name several people have."""
@@ -228,7 +262,7 @@ class Resolver:
 
         initials = read.kind == Kind.INITIALS
         if initials:
-            exact = d.by_initials.get(read.key, set()) | d.by_key.get(read.key, set())
+            exact = d.with_initials(read.text)
             possible = d.unknown_surname.get(read.key[:1], set()) if len(read.key) == 2 else set()
             possible = possible - exact
             what = "initials of {name}"
@@ -240,46 +274,61 @@ class Resolver:
             what = "{name}"
 
         present = set(self.present)
+        recent = self.recent()
         fits, could = exact & present, possible & present
-        # `Maria` attended, and there are two: the initials `MS` fit one of them.
+        # `Maria` attended, and there are two: the initials `MS` fit one of them, if
+        # she took part in any meeting within a year of this one.
         unsure = {}
         for written, people in self.unsure:
-            for pk in (people & exact) - present:
+            for pk in (people & exact & recent) - present:
                 unsure.setdefault(pk, written)
-        # One participant the minutes give these initials outweighs one whose surname is unknown.
-        if len(fits) + len(unsure) == 1:
-            if fits:
-                return self.found(fits, what + ", who attended{spelled}")
+        # One participant the minutes give these initials outweighs one whose surname
+        # is unknown, or one whose first name others share.
+        if len(fits) == 1:
+            return self.found(fits, what + ", who attended{spelled}")
+        if len(fits) > 1:
+            return self.unresolved(fits, "participants")
+        if len(unsure) == 1 and not could:
             pk, written = next(iter(unsure.items()))
             return self.found(pk, what + f", who attended as {written}")
-        if len(fits | could | set(unsure)) > 1:
-            return self.unresolved(fits | could | set(unsure), "participants")
+        if len(could | set(unsure)) > 1:
+            return self.unresolved(could | set(unsure), "participants")
 
         around = self.around()
-        fits, could = exact & around, possible & around
+        fits = exact & around
+        if could:
+            # A participant whose surname is unknown may be the one, unless someone of
+            # the team whom these initials fit was about then, or the meeting writes
+            # other initials that could be them too (`AS` and `AP`, Andra there).
+            if fits:
+                return self.unresolved(could | fits, "a participant or people of the team")
+            if self.other_initials(read.key):
+                return self.unresolved(could, "participants")
+            return self.found(
+                could,
+                "the only participant these initials fit: {name}, whose surname the minutes "
+                "do not give",
+            )
         if len(fits) == 1:
-            # Someone the minutes give a surname outweighs one whose surname is unknown.
             return self.found(fits, what + ", who took part in the team's meetings around then")
         if len(fits) > 1:
             return self.unresolved(fits, "people of the team around then")
-        if could and not fits and exact & self.recent():
-            return self.unresolved(could | (exact & self.recent()), "people around then")
-        if len(could) == 1:
-            return self.found(
-                could,
-                "the only person of the team around then these initials fit: {name}, whose "
-                "surname the minutes do not give",
-            )
-        if len(could) > 1:
-            return self.unresolved(could, "people of the team around then")
 
-        fits = exact & self.recent() if initials else exact
-        if len(fits) == 1:
+        # Everyone in the minutes: one person only, and one who took part within a year.
+        if len(exact) == 1 and exact <= (recent if initials else exact):
             where = "these initials" if initials else "this name"
-            return self.found(fits, "{name}: the only person in the minutes with " + where)
-        if len(fits) > 1:
-            return self.unresolved(fits, "people in the minutes")
+            return self.found(exact, "{name}: the only person in the minutes with " + where)
+        if len(exact & recent) > 1 or (initials and len(exact) > 1 and exact & recent):
+            return self.unresolved(exact & recent or exact, "people in the minutes")
         return Found(None, "no one in the minutes fits")
+
+    def other_initials(self, key):
+        """Other initials the meeting writes that start with the same letter."""
+        return {
+            other
+            for other in self.directory.written.get(self.meeting_id, ())
+            if len(other) == 2 and other[0] == key[0] and other != key
+        }
 
     def found(self, person_ids, template):
         pk = person_ids if isinstance(person_ids, int) else next(iter(person_ids))
@@ -290,7 +339,10 @@ class Resolver:
 
     def unresolved(self, person_ids, among):
         people = sorted((self.directory.people[pk] for pk in person_ids), key=lambda p: p.name)
-        names = ", ".join(p.name for p in people[:-1]) + f" or {people[-1].name}"
+        if len(people) == 1:
+            names = f"{people[0].name}, not for sure"
+        else:
+            names = ", ".join(p.name for p in people[:-1]) + f" or {people[-1].name}"
         return Found(None, f"could be {names} ({among})", tuple(p.pk for p in people))
 
 

@@ -15,6 +15,7 @@ from meetings.forms import StatusForm
 from meetings.markdown import plain
 from meetings.models import Candidate, Item, Owner, Person, Verdict
 from meetings.views.common import (
+    linked_person,
     may_decide,
     next_url,
     paginate,
@@ -95,7 +96,7 @@ def csv_row(request, item):
 @reader_required
 def item(request, pk):
     item = get_object_or_404(shown_item(request.user), pk=pk)
-    context = item_context(item)
+    context = item_context(item, me=linked_person(request.user))
     return render_page(request, "meetings/item.html", "meetings/_history.html", context)
 
 
@@ -104,8 +105,11 @@ def shown_item(user):
     return Item.objects.for_rows().annotate(may_decide=may_decide(user))
 
 
-def item_context(item, **extra):
-    """What the item page shows: its mentions, open questions about it, its history."""
+def item_context(item, me=None, **extra):
+    """What the item page shows: its mentions, open questions about it, its history.
+
+    ``me`` is the person the user is: an owner that could be them, they may say who it is.
+    """
     mentions = list(item.mentions.select_related("meeting"))
     owners = Owner.objects.select_related("person")
     pending = (
@@ -120,12 +124,14 @@ def item_context(item, **extra):
         suggestions = item.done_suggestions.filter(state=Verdict.PENDING).select_related("meeting")
     owner_rows = list(item.owners.all())  # prefetched with their people by for_rows()
     could_be = Person.objects.in_bulk({pk for o in owner_rows for pk in o.candidates})
+    correctable = [may_correct(item, o, me) for o in owner_rows]
     return {
         "item": item,
         "owner_rows": [
-            (o, [could_be[pk] for pk in o.candidates if pk in could_be]) for o in owner_rows
+            (o, [could_be[pk] for pk in o.candidates if pk in could_be], may)
+            for o, may in zip(owner_rows, correctable, strict=True)
         ],
-        "handles": Person.objects.values_list("handle", flat=True) if item.may_decide else [],
+        "handles": Person.objects.values_list("handle", flat=True) if any(correctable) else [],
         "mentions": mentions,
         # Where the item was first raised: the line that the item page points at.
         "source": next((m for m in mentions if m.meeting_id == item.meeting_id), None),
@@ -139,6 +145,13 @@ def item_context(item, **extra):
         "next": item.get_absolute_url(),
         **extra,
     }
+
+
+def may_correct(item, owner, me):
+    """Who may say who an owner is: the item's owners and staff, and whom it could be."""
+    if owner.is_group:
+        return False
+    return bool(item.may_decide) or (me is not None and me.pk in owner.candidates)
 
 
 def history(item):

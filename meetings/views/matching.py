@@ -19,8 +19,8 @@ from django_htmx.http import replace_url, trigger_client_event
 from meetings.forms import OwnerForm, VerdictForm
 from meetings.models import Candidate, DoneSuggestion, Item, Owner, Verdict
 from meetings.people.corrections import correct_owner
-from meetings.views.common import may_decide, next_url, paginate, render_page
-from meetings.views.items import item_context, shown_item
+from meetings.views.common import linked_person, may_decide, next_url, paginate, render_page
+from meetings.views.items import item_context, may_correct, shown_item
 
 # The id of the item page's part that its forms swap (HX-Target names it).
 ITEM_DETAIL = "item-detail"
@@ -44,7 +44,8 @@ def decided(request, item, notice):
     """The answer to a decision: ``item``'s page, its detail for htmx, or nothing for a row."""
     if request.htmx and request.htmx.target == ITEM_DETAIL:
         item = shown_item(request.user).get(pk=item.pk)
-        response = render(request, "meetings/_item_detail.html", item_context(item, notice=notice))
+        context = item_context(item, me=linked_person(request.user), notice=notice)
+        response = render(request, "meetings/_item_detail.html", context)
         # After a link the page may show the item the other one joined.
         return replace_url(response, item.get_absolute_url())
     if request.htmx:
@@ -63,8 +64,15 @@ def refused(form):
 def owner(request, pk, owner):
     """Say who an owner is: remembered for that spelling in the item's teams from then on."""
     with transaction.atomic():
-        item = item_to_decide(request, pk)
+        item = get_object_or_404(
+            Item.objects.annotate(may_decide=may_decide(request.user)).select_for_update(
+                of=("self",)
+            ),
+            pk=pk,
+        )
         written = get_object_or_404(item.owners.select_related("item__meeting"), pk=owner)
+        if not may_correct(item, written, linked_person(request.user)):
+            raise PermissionDenied
         form = OwnerForm(request.POST)
         if not form.is_valid():
             return refused(form)
