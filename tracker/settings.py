@@ -191,20 +191,6 @@ if BEHIND_PROXY:
         raise ImproperlyConfigured("PROXY_COUNT must be 1 or more when BEHIND_PROXY is on")
 
 
-def client_ip(request):
-    """The address of the client, as the nearest trusted proxy saw it.
-
-    A client may send an X-Forwarded-For of its own: each proxy appends the
-    address it saw, so only the last PROXY_COUNT entries are trustworthy, and
-    the client is the first of those.
-    """
-    if BEHIND_PROXY:
-        chain = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        chain = [part for part in chain if part]
-        if len(chain) >= PROXY_COUNT:
-            return chain[-PROXY_COUNT]
-    return request.META.get("REMOTE_ADDR")
-
 
 # Content-Security-Policy: nothing inline, nothing from elsewhere. Scripts and
 # styles live in static files (htmx is told not to inject its indicator style).
@@ -235,8 +221,9 @@ AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = client_ip
+AXES_LOCKOUT_CALLABLE = "meetings.views.accounts.locked_out"
+# The client, not the proxy: the address the nearest proxy saw (BEHIND_PROXY).
+AXES_CLIENT_IP_CALLABLE = "meetings.views.accounts.client_ip"
 if AXES_FAILURE_LIMIT < 1:
     raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT must be 1 or more")
 
