@@ -191,7 +191,6 @@ if BEHIND_PROXY:
         raise ImproperlyConfigured("PROXY_COUNT must be 1 or more when BEHIND_PROXY is on")
 
 
-
 # Content-Security-Policy: nothing inline, nothing from elsewhere. Scripts and
 # styles live in static files (htmx is told not to inject its indicator style).
 CONTENT_SECURITY_POLICY = {
@@ -230,16 +229,14 @@ if AXES_FAILURE_LIMIT < 1:
 # Mail: an SMTP server when EMAIL_HOST is set; on a developer's machine mails
 # are printed to the console; otherwise the site sends none and says so.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+# STARTTLS on the submission port unless the server speaks TLS from the start (SSL).
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", not EMAIL_USE_SSL)
 if EMAIL_USE_TLS and EMAIL_USE_SSL:
-    # Django refuses both; say which settings to change.
-    if "EMAIL_USE_TLS" in os.environ:
-        raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on")
-    EMAIL_USE_TLS = False
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on")
+EMAIL_PORT = env_int("EMAIL_PORT", 465 if EMAIL_USE_SSL else 587)
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 elif DEBUG:
