@@ -226,6 +226,15 @@ def test_an_answer_needs_a_post_and_a_verdict(client, claimant, maria, maintaine
     assert waiting.state == "pending"
 
 
+def test_the_maintainers_home_page_says_how_many_claims_wait(client, claimant, maria, maintainer):
+    claim(client, maria)
+
+    html = maintainer.get("/").content.decode()
+
+    assert '<a href="/review/claims/">1 claim of who is who</a> waits for your answer.' in html
+    assert "claim of who is who" not in client.get("/").content.decode()
+
+
 def test_the_review_pages_link_to_the_claims(maintainer):
     html = maintainer.get("/review/").content.decode()
 

@@ -220,6 +220,8 @@ AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Logs name the address of a lockout, not the username (people type passwords there).
+AXES_SENSITIVE_PARAMETERS = ["username"]
 AXES_LOCKOUT_CALLABLE = "meetings.views.accounts.locked_out"
 # The client, not the proxy: the address the nearest proxy saw (BEHIND_PROXY).
 AXES_CLIENT_IP_CALLABLE = "meetings.views.accounts.client_ip"

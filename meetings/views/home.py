@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from meetings.forms import ClaimPersonForm
-from meetings.models import Item, Meeting, Team
+from meetings.models import Claim, Item, Meeting, Team
 from meetings.views.claims import claim_guess, pending_claim
 from meetings.views.common import count_of, linked_person, reader_required
 
@@ -29,6 +29,8 @@ def home(request):
             if request.user.is_authenticated and person is None and waiting is None
             else None
         ),
+        # Maintainers learn here that someone waits for their answer.
+        "pending_claims": Claim.objects.pending().count() if request.user.is_staff else 0,
         "meetings": Meeting.objects.prefetch_related("teams")[:10],
         "teams": Team.objects.annotate(open_items=count_of(open_items)),
     }
