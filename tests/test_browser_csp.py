@@ -60,7 +60,7 @@ def test_the_pages_and_the_admin_run_under_the_policy(live_server, context, watc
         "/meetings/",
         f"/meetings/{meeting.pk}/",
         "/people/",
-        f"/people/{maria.handle}/",
+        maria.get_absolute_url(),
         f"/teams/{team.slug}/",
         f"/teams/{team.slug}/next/",
         "/review/",
