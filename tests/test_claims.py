@@ -258,3 +258,18 @@ def test_a_maintainer_answers_claims_in_the_admin_too(client, claimant, maria, m
     assert (waiting.state, waiting.decided_by) == ("approved", maintainer.user)
     maria.refresh_from_db()
     assert maria.user == claimant
+
+
+def test_the_claims_page_costs_the_same_few_queries_for_many_claims(
+    maria, maintainer, django_assert_max_num_queries
+):
+    for n in range(8):
+        person = make_person(f"Person{n}")
+        made = Claim.objects.create(user=make_user(f"user{n}"), person=person)
+        if n % 2:
+            made.refuse(maintainer.user)
+
+    with django_assert_max_num_queries(8):
+        html = maintainer.get("/review/claims/").content.decode()
+
+    assert html.count('data-claim="') == 8

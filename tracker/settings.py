@@ -1,7 +1,9 @@
 """Settings for the minutes tracker.
 
-Every deploy-time value comes from the environment. The defaults suit a
-developer's machine; with DEBUG off, nothing insecure is assumed.
+Every deploy-time value comes from the environment (the README lists them).
+The defaults are those of production, where nothing insecure is assumed; a
+developer's machine sets DEBUG=true (`make run` and the tests do), which
+relaxes what needs HTTPS and a secret key.
 """
 
 import logging
