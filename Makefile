@@ -16,6 +16,9 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# A developer's machine: tracebacks in the browser, no HTTPS, mails on the console.
+run bench: export DEBUG ?= true
+
 run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py setup_demo sample_minutes

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from meetings.admin_claims import ClaimAdmin
 from meetings.admin_import import ImportLogAdmin, import_urls, reimport_from_disk
 from meetings.admin_people import AliasAdmin, MergeAdmin, PersonAdmin
 from meetings.models import (
     AgendaItem,
     Alias,
+    Claim,
     ImportLog,
     Item,
     Meeting,
@@ -29,6 +31,7 @@ class TeamAdmin(admin.ModelAdmin):
 admin.site.register(Person, PersonAdmin)
 admin.site.register(Alias, AliasAdmin)
 admin.site.register(Merge, MergeAdmin)
+admin.site.register(Claim, ClaimAdmin)
 
 
 class ParticipantInline(admin.TabularInline):

@@ -75,7 +75,10 @@ class ClaimPersonForm(forms.Form):
         queryset=Person.objects.filter(user__isnull=True),
         label="Which one is you?",
         empty_label="Choose your handle",
-        help_text="The name you sign the minutes with. You choose it once; staff can change it.",
+        help_text=(
+            "The name you sign the minutes with. A maintainer confirms it, unless your "
+            "account's email is the one recorded for that person."
+        ),
     )
 
 

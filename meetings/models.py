@@ -107,6 +107,13 @@ class Person(models.Model):
         on_delete=models.SET_NULL,
         related_name="person",
     )
+    email = models.EmailField(
+        blank=True,
+        help_text=(
+            "As a maintainer recorded it. An account with this email (as staff entered it) "
+            "becomes this person at once; any other account's claim waits for approval."
+        ),
+    )
 
     objects = PersonQuerySet.as_manager()
 
@@ -890,3 +897,97 @@ class Event(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class ClaimQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(state=Claim.State.PENDING)
+
+
+class Claim(models.Model):
+    """An account says it is a person of the minutes: the claim, its answer, and who gave it.
+
+    Until a claim is approved the account is not the person (``Person.user``
+    stays empty), so it has none of the owner's rights. An account whose email
+    is the person's is approved at once; any other claim waits for a maintainer.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting for a maintainer"
+        APPROVED = "approved", "Approved"
+        REFUSED = "refused", "Refused"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="claims")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="claims"
+    )
+    state = models.CharField(max_length=10, choices=State, default=State.PENDING)
+    # Approved because the account's email is the person's, not by a maintainer.
+    by_email = models.BooleanField(default=False)
+    created = models.DateTimeField(default=timezone.now)
+    decided = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created", "pk"]
+        constraints = [
+            # An account waits for one answer at a time.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(state="pending"),
+                name="claim_one_pending_per_user",
+            ),
+        ]
+        # The maintainers' review list: pending claims, oldest first.
+        indexes = [models.Index(fields=["state", "created"], name="claim_state_idx")]
+
+    def __str__(self):
+        return f"{self.user} as {self.person}"
+
+    @classmethod
+    def submit(cls, user, person):
+        """``user`` says they are ``person``: approved at once when their emails agree."""
+        with transaction.atomic():
+            claim = cls.objects.create(person=person, user=user)
+            if same_email(user.email, person.email):
+                claim.by_email = True
+                claim.approve(None)
+        return claim
+
+    def approve(self, user):
+        """Link the account to the person (``user`` decided; None: their emails agree).
+
+        The person's other pending claims are refused: one person, one account.
+        """
+        with transaction.atomic():
+            if Person.objects.filter(user=self.user_id).exists():
+                raise ValidationError(f"{self.user} is someone in the minutes already.")
+            linked = Person.objects.filter(pk=self.person_id, user__isnull=True).update(
+                user=self.user_id
+            )
+            if not linked:
+                raise ValidationError(f"{self.person} is someone else's account already.")
+            self.person.user_id = self.user_id
+            self._decide(Claim.State.APPROVED, user)
+            others = Claim.objects.pending().filter(person=self.person_id).exclude(pk=self.pk)
+            others.update(state=Claim.State.REFUSED, decided=self.decided, decided_by=user)
+
+    def refuse(self, user):
+        with transaction.atomic():
+            self._decide(Claim.State.REFUSED, user)
+
+    def _decide(self, state, user):
+        self.state = state
+        self.decided = timezone.now()
+        self.decided_by = user
+        self.save(update_fields=["state", "decided", "decided_by", "by_email"])
+
+
+def same_email(one, other):
+    """Whether two addresses are the same mailbox, as far as the tracker can tell."""
+    one, other = one.strip().casefold(), other.strip().casefold()
+    return bool(one) and one == other

@@ -1,12 +1,12 @@
 from django.urls import path
 
-from meetings.views import home, items, matching, meetings, people, teams
+from meetings.views import claims, home, items, matching, meetings, people, teams
 
 app_name = "meetings"
 
 urlpatterns = [
     path("", home.home, name="home"),
-    path("me/", home.claim, name="claim"),
+    path("me/", claims.claim, name="claim"),
     path("items/", items.items, name="items"),
     path("items/<int:pk>/", items.item, name="item"),
     path("items/<int:pk>/status/", items.item_status, name="item_status"),
@@ -24,6 +24,8 @@ urlpatterns = [
     ),
     path("review/", matching.review, name="review"),
     path("review/done/", matching.review_done, name="review_done"),
+    path("review/claims/", claims.review_claims, name="review_claims"),
+    path("review/claims/<int:pk>/", claims.decide_claim, name="claim_decision"),
     path("meetings/", meetings.meetings, name="meetings"),
     path("meetings/<int:pk>/", meetings.meeting, name="meeting"),
     path("people/", people.people, name="people"),

@@ -1,10 +1,15 @@
 """Settings for the minutes tracker.
 
-Every deploy-time value comes from the environment. The defaults suit a
-developer's machine; with DEBUG off, nothing insecure is assumed.
+Every deploy-time value comes from the environment (the README lists them).
+The defaults are those of production, where nothing insecure is assumed; a
+developer's machine sets DEBUG=true (`make run` and the tests do), which
+relaxes what needs HTTPS and a secret key.
 """
 
+import logging
 import os
+from datetime import timedelta
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
@@ -42,12 +47,30 @@ def env_int(name, default):
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
 
 
-DEBUG = env_bool("DEBUG", True)
+def env_addresses(name):
+    """``Name <a@example.org>, b@example.org`` as Django's (name, address) pairs."""
+    value = os.environ.get(name, "")
+    pairs = []
+    for name_part, address in getaddresses([value]):
+        if "@" not in address:
+            raise ImproperlyConfigured(
+                f"{name} must be addresses separated by commas, such as "
+                f"'Ana <ana@example.org>, ops@example.org'; {address or value!r} is not one"
+            )
+        pairs.append((name_part or address, address))
+    return pairs
+
+
+# Off unless asked for: a server started without settings must not show tracebacks.
+# `make run` and the tests ask for it.
+DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is off (on a developer's machine, set DEBUG=true)"
+        )
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
@@ -63,6 +86,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "django_htmx",
+    "csp",
+    "axes",
     "meetings",
 ]
 
@@ -75,7 +100,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -142,9 +170,122 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+# HTTPS. In production the site is served over HTTPS only (plain HTTP is
+# redirected, cookies never travel without it); HSTS tells browsers to come
+# back over HTTPS only, for SECURE_HSTS_SECONDS: set it once HTTPS works.
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+
+# Behind a reverse proxy that terminates HTTPS, the proxy says in headers which
+# scheme, host and client the request came with. Trusting them without such a
+# proxy would let any client claim to be anyone, hence off by default.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+# How many proxies in front of the app add an address to X-Forwarded-For.
+PROXY_COUNT = env_int("PROXY_COUNT", 1)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
+    if PROXY_COUNT < 1:
+        raise ImproperlyConfigured("PROXY_COUNT must be 1 or more when BEHIND_PROXY is on")
+
+
+# Content-Security-Policy: nothing inline, nothing from elsewhere. Scripts and
+# styles live in static files (htmx is told not to inject its indicator style).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for
+# one username from one address, that pair is refused for LOGIN_COOLOFF_MINUTES,
+# before any password is hashed. Locking by the pair keeps one attacker from
+# locking everyone out, by address or by username alone.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Logs name the address of a lockout, not the username (people type passwords there).
+AXES_SENSITIVE_PARAMETERS = ["username"]
+AXES_LOCKOUT_CALLABLE = "meetings.views.accounts.locked_out"
+# The client, not the proxy: the address the nearest proxy saw (BEHIND_PROXY).
+AXES_CLIENT_IP_CALLABLE = "meetings.views.accounts.client_ip"
+if AXES_FAILURE_LIMIT < 1:
+    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT must be 1 or more")
+
+# Mail: an SMTP server when EMAIL_HOST is set; on a developer's machine mails
+# are printed to the console; otherwise the site sends none and says so.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+# STARTTLS on the submission port unless the server speaks TLS from the start (SSL).
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", not EMAIL_USE_SSL)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on")
+EMAIL_PORT = env_int("EMAIL_PORT", 465 if EMAIL_USE_SSL else 587)
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+# Whether a mail sent reaches anyone (or, in development, the console): the
+# password-reset page offers to send one only then.
+TRACKER_SENDS_MAIL = EMAIL_BACKEND != "django.core.mail.backends.dummy.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Who gets a mail with the traceback when a page fails (when mail is configured).
+ADMINS = env_addresses("ADMINS")
+
+# Logs go to stderr, where gunicorn, systemd or a container collects them: one
+# line per event, and a failing request with its traceback.
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
+if not isinstance(logging.getLevelName(LOG_LEVEL), int):
+    raise ImproperlyConfigured(
+        f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {LOG_LEVEL.lower()!r}"
+    )
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "formatters": {
+        "line": {"format": "{asctime} {levelname} {name} {process:d}: {message}", "style": "{"}
+    },
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "formatter": "line"},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    "loggers": {
+        # django.request logs each 5xx at ERROR with its traceback; its records
+        # reach the root's stderr handler, and the admins by mail.
+        "django": {"handlers": ["mail_admins"], "level": LOG_LEVEL},
+        # Failed logins and lockouts are warnings; every successful login need not be logged.
+        "axes": {"level": "WARNING"},
+    },
+}
 
 # The tracker's own settings.
 # Minutes files larger than this are refused before they are parsed.

@@ -10,6 +10,7 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import trigger_client_event
 
+from meetings.csvcells import joined, neutralise
 from meetings.filters import ItemFilter
 from meetings.forms import StatusForm
 from meetings.markdown import plain
@@ -78,17 +79,18 @@ def items_csv(request, filterset):
 
 def csv_row(request, item):
     owners = item.owners.all()
+    # Every cell the minutes wrote is neutralised: a name or a task may begin with "=".
     return [
         item.pk,
         (item.last_raised or item.raised).isoformat(),
-        ";".join(team.name for team in item.meeting.teams.all()),
-        ";".join(owner.person.handle for owner in owners if owner.person),
-        ";".join(owner.name for owner in owners),
-        item.text,
+        joined(team.name for team in item.meeting.teams.all()),
+        joined(owner.person.handle for owner in owners if owner.person),
+        joined(owner.name for owner in owners),
+        neutralise(item.text),
         item.status,
         item.raised.isoformat(),
         item.mention_count,
-        request.build_absolute_uri(item.get_absolute_url()),
+        neutralise(request.build_absolute_uri(item.get_absolute_url())),
     ]
 
 

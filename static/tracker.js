@@ -1,0 +1,26 @@
+// The tracker's only script of its own: the "Copy to the clipboard" button of
+// the next meeting's minutes. It lives in a file because the
+// Content-Security-Policy allows no inline script.
+document.addEventListener("DOMContentLoaded", () => {
+  const button = document.getElementById("copy-minutes");
+  const status = document.getElementById("copy-status");
+  const minutes = document.getElementById("next-minutes");
+  if (!button || !status || !minutes) {
+    return;
+  }
+  // Shown only where it can work: without JavaScript the text is there to select.
+  button.hidden = false;
+  button.addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText(minutes.textContent);
+      status.textContent = "Copied.";
+    } catch {
+      // No clipboard outside HTTPS: select the text for the reader to copy.
+      const range = document.createRange();
+      range.selectNodeContents(minutes);
+      getSelection().removeAllRanges();
+      getSelection().addRange(range);
+      status.textContent = "Selected: press Ctrl+C (⌘C on a Mac) to copy.";
+    }
+  });
+});
