@@ -51,6 +51,7 @@ test-postgres: install
 bench: install
 	$(BIN)/python benchmarks/bench.py
 	$(BIN)/python benchmarks/bench_pages.py
+	$(BIN)/python benchmarks/bench_people.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

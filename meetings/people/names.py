@@ -8,6 +8,7 @@ its team and the whole corpus, and is the business of ``directory`` and
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from meetings.minutes.owners import GROUP_NAMES, PLACEHOLDER_NAMES
 from meetings.models import name_key
@@ -142,8 +143,12 @@ class Spelling:
         return self.first + self.initial if self.first and self.initial else ""
 
 
+@lru_cache(maxsize=65536)
 def spelling(text):
-    """Read a participant's, owner's or speaker's name: what kind of name it is, and its parts."""
+    """Read a participant's, owner's or speaker's name: what kind of name it is, and its parts.
+
+    Names repeat (a corpus writes `RD` thousands of times): the reading is kept.
+    """
     text = " ".join(text.split())
     if is_group(text):
         return Spelling(text, Kind.GROUP)

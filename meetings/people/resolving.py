@@ -78,6 +78,7 @@ class Directory:
         self.by_team = defaultdict(list)  # team id → sorted [(date, person id)]
         # meeting id → the initials-shaped owners and speakers its minutes write.
         self.written = defaultdict(set)
+        self.read_written = set()
         self._inner = {}
         self._indexed = False
 
@@ -101,14 +102,25 @@ class Directory:
                 directory._attend(meeting_id, person_id, name)
         for meeting_id, name in unsure:
             directory.add_unsure(meeting_id, name)
-        directory.add_written(
-            Mention.objects.values_list("meeting_id", "owners"),
-            Speaker.objects.values_list("statement__topic__meeting_id", "name"),
-        )
         return directory
+
+    def load_written(self, meeting_ids):
+        """Read the initials the minutes of these meetings write, where not read yet."""
+        missing = sorted(set(meeting_ids) - self.read_written)
+        for start in range(0, len(missing), 500):
+            chunk = missing[start : start + 500]
+            self.add_written(
+                Mention.objects.filter(meeting__in=chunk).values_list("meeting_id", "owners"),
+                Speaker.objects.filter(statement__topic__meeting__in=chunk).values_list(
+                    "statement__topic__meeting_id", "name"
+                ),
+            )
+            self.read_written.update(chunk)
 
     def add_written(self, owners=(), speakers=()):
         """(meeting id, owner names) and (meeting id, speaker name) pairs: initials they use."""
+        for meeting_id, _ in [*owners, *speakers]:
+            self.read_written.add(meeting_id)
         for meeting_id, names in owners:
             self.written[meeting_id].update(
                 name_key(name) for name in names if spelling(name).kind == Kind.INITIALS
@@ -358,6 +370,7 @@ def resolve(meetings=None, keys=None, *, unresolved=False, dry_run=False, direct
     if not refs:
         return 0
     directory = directory or Directory.load()
+    directory.load_written({ref.meeting_id for ref in refs})
     resolvers = {}
     changed = defaultdict(list)
     for ref in refs:
