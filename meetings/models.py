@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from meetings.minutes import limits
+
 
 def name_key(text):
     """The identity of a name: case, accents, spaces and hyphens do not count.
@@ -28,8 +30,8 @@ def name_key(text):
 
 
 class Team(models.Model):
-    name = models.CharField(max_length=100, help_text="As first written in the minutes.")
-    key = models.CharField(max_length=100, unique=True, editable=False)
+    name = models.CharField(max_length=limits.NAME, help_text="As first written in the minutes.")
+    key = models.CharField(max_length=limits.NAME, unique=True, editable=False)
     slug = models.SlugField(max_length=100, unique=True)
 
     class Meta:
@@ -62,10 +64,10 @@ def validate_name(text):
 
 
 class Person(models.Model):
-    name = models.CharField(max_length=100, help_text="How the tracker shows this person.")
-    handle = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=limits.NAME, help_text="How the tracker shows this person.")
+    handle = models.CharField(max_length=limits.NAME, unique=True)
     # Handles that differ only in case or accents are one person.
-    key = models.CharField(max_length=100, unique=True, editable=False)
+    key = models.CharField(max_length=limits.NAME, unique=True, editable=False)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -127,8 +129,8 @@ class Person(models.Model):
 class Alias(models.Model):
     """A text the minutes write for a person (``CC`` for Cezar), perhaps in one team only."""
 
-    text = models.CharField(max_length=100)
-    key = models.CharField(max_length=100, editable=False)
+    text = models.CharField(max_length=limits.NAME)
+    key = models.CharField(max_length=limits.NAME, editable=False)
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
     team = models.ForeignKey(
         Team,
@@ -203,8 +205,8 @@ class Meeting(models.Model):
     file_name = models.CharField(max_length=255)
     date = models.DateField()
     datetime = models.DateTimeField(null=True, blank=True)
-    title = models.CharField(max_length=300, blank=True)
-    location = models.CharField(max_length=500, blank=True)
+    title = models.CharField(max_length=limits.TITLE, blank=True)
+    location = models.CharField(max_length=limits.LOCATION, blank=True)
     teams = models.ManyToManyField(Team, related_name="meetings")
     participants = models.ManyToManyField(Person, through="Participant", related_name="meetings")
     text = models.TextField(help_text="The minutes as imported.")
@@ -232,7 +234,7 @@ class Meeting(models.Model):
 class Participant(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participations")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="participations")
-    name = models.CharField(max_length=100, help_text="As written in the minutes.")
+    name = models.CharField(max_length=limits.NAME, help_text="As written in the minutes.")
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -262,7 +264,7 @@ class AgendaItem(models.Model):
 
 class Topic(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="topics")
-    title = models.CharField(max_length=300, blank=True)
+    title = models.CharField(max_length=limits.TITLE, blank=True)
     line = models.PositiveIntegerField(null=True, blank=True)
     position = models.PositiveIntegerField()
 
@@ -291,8 +293,8 @@ class Statement(models.Model):
 class NameRef(models.Model):
     """A name as the minutes write it (``RD``, ``Everyone``), and who it is."""
 
-    name = models.CharField(max_length=100, help_text="As written in the minutes.")
-    key = models.CharField(max_length=100, editable=False)
+    name = models.CharField(max_length=limits.NAME, help_text="As written in the minutes.")
+    key = models.CharField(max_length=limits.NAME, editable=False)
     is_group = models.BooleanField(default=False)
     position = models.PositiveIntegerField(default=0)
 
@@ -656,7 +658,7 @@ class Link(models.Model):
     """A URL an item's text holds: the strongest evidence that two lines are one task."""
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="link_rows")
-    url = models.CharField(max_length=500)
+    url = models.CharField(max_length=limits.LINK)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["item", "url"], name="link_once")]
