@@ -98,9 +98,7 @@ def test_a_dry_run_forgets_a_failed_file_too(monkeypatch):
     assert not Team.objects.exists()
 
 
-def test_the_database_refusing_a_file_is_one_clear_line_and_a_logged_traceback(
-    monkeypatch, caplog
-):
+def test_a_database_refusal_is_one_clear_line_and_a_logged_traceback(monkeypatch, caplog):
     monkeypatch.setattr(importing.Importer, "write_done_suggestions", refused_by_the_database)
 
     with caplog.at_level(logging.ERROR, logger="meetings.importing"):
