@@ -391,7 +391,7 @@ class Importer:
         new = [
             p.minutes
             for p in pending
-            if p.minutes and (p.meeting is None or self.is_loose(p.source) or p.minutes.replaces)
+            if p.minutes and (p.meeting is None or self.is_loose(p.source))
         ]
         names = {(Path(m.source).name, m.date) for m in new}
         for chunk in _chunks(sorted({name for name, _ in names})):
@@ -626,6 +626,11 @@ class Importer:
         """
         minutes, source = prepared.minutes, prepared.source
         by_source = prepared.meeting
+        if by_source and by_source.pk in self.claimed:
+            raise Refused(
+                f"{source}: not imported: another file of this import (one that replaces it,"
+                " or it without its folder) has written its meeting already"
+            )
         if by_source and (
             not self.is_loose(source) or self.same_meeting(by_source, minutes, teams)
         ):

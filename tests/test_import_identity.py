@@ -158,3 +158,21 @@ def test_replacing_a_file_never_imported_is_a_new_meeting_with_a_warning():
 
     assert result.outcome == Outcome.IMPORTED
     assert "replaces: no meeting was imported from vmm/old.md; a new meeting" in result.warnings
+
+
+def test_a_replaced_file_imported_with_the_one_replacing_it_is_refused():
+    upload("security/2024-04-10.md", SECURITY)
+    moved = minutes(
+        "Security", ["MariaP: Audit the login"], extra="replaces: security/2024-04-10.md"
+    )
+
+    summary = import_many(
+        [("archive/2024-04-10.md", moved), ("security/2024-04-10.md", SECURITY + b"* Later\n")]
+    )
+
+    assert [(r.source, r.outcome) for r in summary.results] == [
+        ("archive/2024-04-10.md", Outcome.UPDATED),
+        ("security/2024-04-10.md", Outcome.FAILED),
+    ]
+    assert "another file of this import (one that replaces it" in summary.results[1].error
+    assert Meeting.objects.get().source == "archive/2024-04-10.md"
