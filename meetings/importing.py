@@ -1,32 +1,39 @@
 """Writing parsed minutes into the database: the one path the command and the admin share.
 
 Each file is imported in a transaction of its own, so a broken file writes
-nothing and the others still import. Importing is idempotent: a meeting is
-known by its source path (relative to the minutes root) and its content hash
-tells an unchanged file from an edited one. An edited file updates its meeting
-in place; its items keep their ids and statuses where the minutes still write
-them (or nearly: a typo fix), and an item whose line is gone is marked removed,
-never deleted.
+nothing and the others still import; what the importer remembers from a file
+(the teams and people it made) is forgotten with it. A lost connection is
+tried again a few times; a database that stays away stops the run, saying so.
+Importing is idempotent: a meeting is known by its source path (relative to
+the minutes root) and its content hash tells an unchanged file from an edited
+one. A file without its folder (uploaded alone) is a meeting already there
+only when the date and teams agree, or when its front matter names the file it
+``replaces``. An edited file updates its meeting in place; its items keep their
+ids and statuses where the minutes still write them (or nearly: a typo fix),
+and an item whose line is gone is marked removed, never deleted.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import subprocess
+import time
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from rapidfuzz import fuzz
 
 from meetings import minutes as parser
 from meetings.matching import Match, Matcher, Said, suggest_done
+from meetings.minutes import limits
 from meetings.models import (
     AgendaItem,
     Candidate,
@@ -49,7 +56,15 @@ from meetings.models import (
 from meetings.people import Directory, is_group, learn, resolve
 from meetings.people.names import Kind, spelling
 
+logger = logging.getLogger(__name__)
+
 DATE_IN_NAME = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+# Waits (seconds) before trying a file again when the connection failed: a
+# database restarting is back within them. Files failing so this many times
+# in a row stop the run: the database is down, the other files would fail too.
+RETRY_DELAYS = (0.5, 1.0, 2.0)
+UNAVAILABLE_AFTER = 3
 
 # How alike an edited line must be to count as the same item (rapidfuzz ratio, 0-100).
 SAME_ITEM_SIMILARITY = 90
@@ -78,6 +93,10 @@ class FileResult:
     kept: int = 0
     # New lines that became mentions of open items from earlier meetings.
     linked: int = 0
+    # An update gives the meeting other teams than it had (``teams_before``):
+    # with ``removed``, what a preview must warn of before anyone confirms.
+    teams_changed: bool = False
+    teams_before: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -85,6 +104,8 @@ class Summary:
     results: list[FileResult] = field(default_factory=list)
     # Markdown files in the folders read that are not minutes (a README).
     skipped: list[str] = field(default_factory=list)
+    # Why the run stopped before its end (the database is unavailable), or None.
+    stopped: str | None = None
 
     def count(self, outcome):
         return sum(1 for r in self.results if r.outcome == outcome)
@@ -101,6 +122,7 @@ class Summary:
             "unchanged": self.count(Outcome.UNCHANGED),
             "failed": [{"source": r.source, "error": r.error} for r in self.failed],
             "skipped": self.skipped,
+            "stopped": self.stopped,
             "meetings": len(done),
             "action_items": sum(r.action_items for r in done),
             "decisions": sum(r.decisions for r in done),
@@ -185,19 +207,28 @@ def import_paths(
     dry_run: bool = False,
     progress: Callable[[FileResult, int, int], None] | None = None,
 ) -> Summary:
-    """Import the minutes files at ``paths`` (files or folders), oldest meeting first."""
+    """Import the minutes files at ``paths`` (files or folders), oldest meeting first.
+
+    Paths under a root given, or under the folders named, name their meetings
+    even without a folder of their own; a file named alone is known by its path
+    only when that has folders.
+    """
+    by_path = root is not None or all(path.is_dir() for path in paths)
     root = root or default_root(paths)
     found, skipped = read_minutes(paths)
     uploads = [(source_name(path, root), data) for path, data in found]
-    summary = import_many(uploads, dry_run=dry_run, progress=progress)
+    summary = import_many(uploads, dry_run=dry_run, progress=progress, by_path=by_path)
     summary.skipped = [source_name(path, root) for path in skipped]
     return summary
 
 
-def import_many(uploads, *, dry_run=False, progress=None) -> Summary:
+def import_many(uploads, *, dry_run=False, progress=None, by_path=False) -> Summary:
     """Import ``(source, bytes)`` pairs, oldest meeting first, one transaction each.
 
     A dry run goes through exactly the same steps and rolls them all back.
+    ``by_path``: every source is a path from the minutes root, even a bare file
+    name; otherwise a bare name is a file uploaded without its folder, which
+    names no meeting by itself.
     """
     summary = Summary()
     readable = []
@@ -206,15 +237,35 @@ def import_many(uploads, *, dry_run=False, progress=None) -> Summary:
             summary.results.append(FileResult(source, Outcome.FAILED, error=f"{source}: {data}"))
         else:
             readable.append((source, data))
-    importer = Importer(source for source, _ in readable)
-    pending = [importer.prepare(source, data) for source, data in readable]
-    importer.look_around(pending)
-    # Date order, so that an item raised again later is a mention of the earlier one.
-    pending.sort(key=lambda p: (p.minutes.date if p.minutes else _NO_DATE, p.source))
+    try:
+        importer, pending = retried(lambda: _start(readable, by_path))
+    except DatabaseUnavailable as error:
+        _stop(summary, [source for source, _ in readable], error, progress)
+        return summary
     # A real run commits file by file; a dry run wraps them all to roll them back.
     with transaction.atomic() if dry_run else nullcontext():
+        unavailable = 0  # files in a row the database did not answer for
         for done, prepared in enumerate(pending, 1):
-            result = importer.run(prepared)
+            try:
+                result = importer.run(prepared)
+            except DatabaseUnavailable as error:
+                unavailable += 1
+                if unavailable >= UNAVAILABLE_AFTER or error.transaction_lost:
+                    rest = [p.source for p in pending[done - 1 :]]
+                    _stop(
+                        summary,
+                        rest,
+                        error,
+                        progress,
+                        done=done - 1,
+                        total=len(pending),
+                        before=unavailable - 1,
+                    )
+                    break
+                result = FileResult(prepared.source, Outcome.FAILED, error=error.message(prepared))
+            else:
+                if result.outcome != Outcome.FAILED or prepared.minutes is not None:
+                    unavailable = 0  # the database answered
             summary.results.append(result)
             if progress:
                 progress(result, done, len(pending))
@@ -224,6 +275,77 @@ def import_many(uploads, *, dry_run=False, progress=None) -> Summary:
         if dry_run:
             transaction.set_rollback(True)
     return summary
+
+
+def _start(readable, by_path):
+    importer = Importer((source for source, _ in readable), by_path=by_path)
+    pending = [importer.prepare(source, data) for source, data in readable]
+    importer.look_around(pending)
+    # Date order, so that an item raised again later is a mention of the earlier one.
+    pending.sort(key=lambda p: (p.minutes.date if p.minutes else _NO_DATE, p.source))
+    return importer, pending
+
+
+def _stop(summary, sources, error, progress, *, done=0, total=None, before=0):
+    """End the run: the database is unavailable, and ``sources`` are not imported.
+
+    ``before`` files just before them failed for it too and are counted with them.
+    """
+    count = before + len(sources)
+    summary.stopped = (
+        f"database unavailable: {error.reason}; the import stopped"
+        f" ({count} file{'s' if count != 1 else ''} not imported)"
+    )
+    total = total or len(sources)
+    for source in sources:
+        result = FileResult(
+            source, Outcome.FAILED, error=f"{source}: not imported: the database is unavailable"
+        )
+        summary.results.append(result)
+        done += 1
+        if progress:
+            progress(result, done, total)
+
+
+class DatabaseUnavailable(Exception):
+    """The connection to the database failed, again after waiting: the database is down."""
+
+    def __init__(self, error, attempts, *, transaction_lost=False):
+        super().__init__(str(error))
+        self.reason = (
+            f"the connection failed {attempts} time{'s' if attempts != 1 else ''}"
+            f" ({type(error).__name__})"
+        )
+        # Inside a transaction that enclosed the run (a dry run) nothing can be tried again.
+        self.transaction_lost = transaction_lost
+
+    def message(self, prepared):
+        return f"{prepared.source}: not imported: the database is unavailable ({self.reason})"
+
+
+def retried(step):
+    """``step()``, run again after a short wait while the connection to the database fails.
+
+    Raises DatabaseUnavailable when it still fails after the last wait, or at
+    once when a transaction around this call was lost with the connection.
+    """
+    connection = transaction.get_connection()
+    for attempt, delay in enumerate((*RETRY_DELAYS, None), 1):
+        try:
+            return step()
+        except (OperationalError, InterfaceError) as error:
+            if connection.needs_rollback:
+                logger.exception("database connection lost inside a transaction")
+                raise DatabaseUnavailable(error, attempt, transaction_lost=True) from error
+            if delay is None:
+                logger.exception("database unavailable after %d attempts", attempt)
+                raise DatabaseUnavailable(error, attempt) from error
+            logger.warning("database error, trying again in %.1f s: %s", delay, error)
+            if not connection.in_atomic_block:
+                # A broken connection is not reopened by itself outside a request.
+                connection.close_if_unusable_or_obsolete()
+            time.sleep(delay)
+    raise AssertionError("unreachable")
 
 
 _NO_DATE = timezone.datetime.min.date()
@@ -239,16 +361,28 @@ class Prepared:
     meeting: Meeting | None = None
 
 
-class Importer:
-    """Imports files one by one, remembering teams and people across files."""
+class Refused(Exception):
+    """A file the importer will not write; the message names the file and says why."""
 
-    def __init__(self, sources):
+
+class Importer:
+    """Imports files one by one, remembering teams and people across files.
+
+    What a file adds to that memory is forgotten when its transaction rolls
+    back, so a later file never refers to a row that is not there.
+    """
+
+    def __init__(self, sources, *, by_path=False):
+        self.by_path = by_path
         self.teams = {}
         self._directory = None
         # A participant no one is yet: learning runs once, after the last file.
         self.needs_learning = False
         # Meetings this run has written: a later file may not take them over.
         self.claimed = set()
+        # How to forget what the file being written added to the above.
+        self.undo = []
+        self.started = timezone.now()
         # What the database already holds that the files may meet, read in a few
         # queries up front rather than a few for each file.
         self.existing = {
@@ -261,7 +395,11 @@ class Importer:
 
     def look_around(self, pending):
         """Read the meetings that new files may be another copy of, or share a date with."""
-        new = [p.minutes for p in pending if p.minutes and p.meeting is None]
+        new = [
+            p.minutes
+            for p in pending
+            if p.minutes and (p.meeting is None or self.is_loose(p.source))
+        ]
         names = {(Path(m.source).name, m.date) for m in new}
         for chunk in _chunks(sorted({name for name, _ in names})):
             for meeting in Meeting.objects.filter(file_name__in=chunk).prefetch_related("teams"):
@@ -285,8 +423,10 @@ class Importer:
             return prepared
         try:
             prepared.minutes = parser.parse(data, source, max_bytes=settings.MINUTES_MAX_BYTES)
-        except parser.MinutesError as error:
+            _check_fits(prepared.minutes)
+        except (parser.MinutesError, Refused) as error:
             prepared.error = str(error)
+            prepared.minutes = None
             return prepared
         # The parser refuses anything that is not UTF-8, so this cannot fail.
         prepared.text = data.decode("utf-8-sig", errors="replace").replace("\x00", "")
@@ -294,35 +434,119 @@ class Importer:
         return prepared
 
     def run(self, prepared: Prepared) -> FileResult:
+        """Write one file in a transaction of its own; a failure becomes its FileResult.
+
+        Raises DatabaseUnavailable when the connection fails and keeps failing.
+        """
         if prepared.error:
             return FileResult(prepared.source, Outcome.FAILED, error=prepared.error)
-        if prepared.minutes is None:
-            meeting = prepared.meeting
-            self.claimed.add(meeting.pk)
-            counts = _item_counts(meeting)
-            return FileResult(
-                prepared.source, Outcome.UNCHANGED, meeting=meeting, warnings=[], **counts
-            )
+        attempts = 0
+
+        def attempt():
+            nonlocal attempts
+            attempts += 1
+            self.undo = []
+            try:
+                with transaction.atomic():
+                    if prepared.minutes is None:
+                        return self.unchanged(prepared.meeting, prepared.source)
+                    if attempts > 1:
+                        done = self.written_already(prepared)
+                        if done:
+                            return done
+                    return self.write(prepared)
+            except BaseException:
+                self.forget()
+                raise
+
         try:
-            with transaction.atomic():
-                return self.write(prepared)
+            return retried(attempt)
+        except DatabaseUnavailable:
+            raise
+        except Refused as error:
+            return FileResult(prepared.source, Outcome.FAILED, error=str(error))
+        except DatabaseError as error:
+            logger.exception("the database refused %s", prepared.source)
+            return FileResult(
+                prepared.source,
+                Outcome.FAILED,
+                error=(
+                    f"{prepared.source}: not imported: the database refused it"
+                    f" ({type(error).__name__}); the server log has the details"
+                ),
+            )
         except Exception as error:  # one broken file must not stop the others
-            return FileResult(prepared.source, Outcome.FAILED, error=f"{prepared.source}: {error}")
+            logger.exception("importing %s failed", prepared.source)
+            first_line = (str(error).splitlines() or [""])[0][:200]
+            return FileResult(
+                prepared.source,
+                Outcome.FAILED,
+                error=f"{prepared.source}: not imported: {type(error).__name__}: {first_line}",
+            )
+
+    def forget(self):
+        """Forget what the file whose transaction rolled back added to the importer's memory."""
+        for undo in reversed(self.undo):
+            undo()
+        self.undo = []
+
+    def remember(self, cache, key, value):
+        cache[key] = value
+        self.undo.append(lambda: cache.pop(key, None))
+
+    def claim(self, meeting):
+        if meeting.pk not in self.claimed:
+            self.claimed.add(meeting.pk)
+            self.undo.append(lambda: self.claimed.discard(meeting.pk))
+
+    def unchanged(self, meeting, source):
+        self.claim(meeting)
+        counts = _item_counts(meeting)
+        return FileResult(source, Outcome.UNCHANGED, meeting=meeting, warnings=[], **counts)
+
+    def written_already(self, prepared):
+        """The meeting an earlier attempt wrote, when its commit went through as the line broke."""
+        minutes = prepared.minutes
+        meeting = Meeting.objects.filter(
+            file_name=Path(prepared.source).name,
+            date=minutes.date,
+            content_hash=prepared.content_hash,
+            updated__gte=self.started,
+        ).first()
+        if meeting is None:
+            return None
+        outcome = Outcome.UPDATED if prepared.meeting else Outcome.IMPORTED
+        result = FileResult(prepared.source, outcome, meeting=meeting, **_item_counts(meeting))
+        result.warnings = list(meeting.warnings)
+        self.claim(meeting)
+        return result
 
     def write(self, prepared: Prepared) -> FileResult:
+        # What a file that fails adds to the directory is gone with its transaction.
+        self.undo.append(self.forget_directory)
         minutes = prepared.minutes
         teams = list(dict.fromkeys(self.team(name) for name in minutes.teams))
-        meeting = prepared.meeting or self.meeting_uploaded_elsewhere(minutes, teams, prepared)
+        warnings = list(minutes.warnings)
+        meeting, source = self.meeting_of(prepared, teams, warnings)
+        if meeting is not None and meeting.content_hash == prepared.content_hash:
+            # This very file, given with another path or by the meeting it replaces.
+            return self.unchanged(meeting, prepared.source)
         result = FileResult(prepared.source, Outcome.UPDATED if meeting else Outcome.IMPORTED)
-        result.warnings = list(minutes.warnings)
+        result.warnings = warnings
         if meeting is None:
-            meeting = Meeting(source=prepared.source, created=timezone.now())
-            result.warnings.extend(self.same_date_warnings(minutes, teams, prepared.source))
+            meeting = Meeting(source=source, created=timezone.now())
+            result.warnings.extend(self.same_date_warnings(minutes, teams, source))
+        else:
+            meeting.source = source
+            before = list(meeting.teams.all())
+            if {team.pk for team in before} != {team.pk for team in teams}:
+                result.teams_changed = True
+                result.teams_before = [team.name for team in before]
         meeting.file_name = Path(prepared.source).name
         meeting.date = minutes.date
         meeting.datetime = _aware(minutes.datetime)
-        meeting.title = (minutes.title or "")[:300]
-        meeting.location = (minutes.location or "")[:500]
+        meeting.title = minutes.title or ""
+        meeting.location = minutes.location or ""
         meeting.text = prepared.text
         meeting.content_hash = prepared.content_hash
         meeting.warnings = result.warnings
@@ -334,7 +558,7 @@ class Importer:
             Meeting.teams.through.objects.bulk_create(
                 Meeting.teams.through(meeting=meeting, team=team) for team in teams
             )
-        self.claimed.add(meeting.pk)
+        self.claim(meeting)
 
         participants = self.write_participants(meeting, minutes.participants, result.outcome)
         unsure = [name for person, name in participants if person is None]
@@ -368,10 +592,10 @@ class Importer:
         if key not in self.teams:
             team = Team.objects.filter(key=key).first()
             if team is None:
-                team = Team(name=name[:100])
+                team = Team(name=name)
                 team.slug = _free_slug(team.name)
                 team.save()
-            self.teams[key] = team
+            self.remember(self.teams, key, team)
         return self.teams[key]
 
     @property
@@ -379,6 +603,9 @@ class Importer:
         if self._directory is None:
             self._directory = Directory.load()
         return self._directory
+
+    def forget_directory(self):
+        self._directory = None
 
     def person_for(self, name):
         """The person a participant's name is, made when no one has it; None when unsure."""
@@ -392,7 +619,7 @@ class Importer:
         self.needs_learning = True
         if fits:
             return None  # `Alex` among four: learning decides, by team and time
-        person = Person(handle=_free_handle(read.text[:100]), name=read.text[:100])
+        person = Person(handle=_free_handle(read.text), name=read.text)
         person.save()
         return person
 
@@ -411,13 +638,73 @@ class Importer:
                 continue
             if person is not None:
                 seen.add(person.pk)
-            rows.append(
-                Participant(meeting=meeting, person=person, name=name[:100], position=position)
-            )
+            rows.append(Participant(meeting=meeting, person=person, name=name, position=position))
         Participant.objects.bulk_create(rows)
         return [(row.person, row.name) for row in rows]
 
     # Which meeting a file is
+
+    def meeting_of(self, prepared, teams, warnings):
+        """The meeting this file is (None for a new one), and the source it is known by.
+
+        A path with its folders names its meeting. A file given without them
+        is the meeting of that name only when it is the same meeting (date and
+        teams), else the one its front matter says it ``replaces``, else one
+        file name, date and teams tell; failing all, a new meeting.
+        """
+        minutes, source = prepared.minutes, prepared.source
+        by_source = prepared.meeting
+        if by_source and by_source.pk in self.claimed:
+            raise Refused(
+                f"{source}: not imported: another file of this import (one that replaces it,"
+                " or it without its folder) has written its meeting already"
+            )
+        if by_source and (
+            not self.is_loose(source) or self.same_meeting(by_source, minutes, teams)
+        ):
+            return by_source, source
+        if minutes.replaces:
+            replaced = self.replaced(minutes.replaces, source, warnings)
+            if replaced is not None:
+                # It takes the file's path, unless that is a bare file name.
+                return replaced, replaced.source if self.is_loose(source) else source
+        found = self.meeting_uploaded_elsewhere(minutes, teams, prepared)
+        if found is not None:
+            return found, found.source
+        return None, self.free_source(source, teams) if by_source else source
+
+    def is_loose(self, source):
+        """Whether a file was given by its name alone, without the folders it sits in."""
+        return not self.by_path and "/" not in source
+
+    def same_meeting(self, meeting, minutes, teams):
+        if meeting.pk in self.claimed or meeting.date != minutes.date:
+            return False
+        return {team.pk for team in meeting.teams.all()} == {team.pk for team in teams}
+
+    def replaced(self, path, source, warnings):
+        """The meeting a file's ``replaces:`` names, or None with a warning saying why."""
+        meeting = Meeting.objects.filter(source=path.strip().removeprefix("./")).first()
+        if meeting is None:
+            warnings.append(f"replaces: no meeting was imported from {path}; a new meeting")
+        elif meeting.pk in self.claimed:
+            warnings.append(f"replaces: {path} was imported in this run already; not replaced")
+        else:
+            return meeting
+        return None
+
+    def free_source(self, source, teams):
+        """A source for a new meeting whose bare file name is another meeting's source.
+
+        Its teams become its folder (``vmm/2024-04-10.md``), as they would be on disk.
+        """
+        folder = "+".join(team.slug for team in teams) or "no-team"
+        path = PurePosixPath(folder, source)
+        candidate, n = str(path), 1
+        while Meeting.objects.filter(source=candidate).exists():
+            n += 1
+            candidate = str(path.with_stem(f"{path.stem}-{n}"))
+        return candidate
 
     def meeting_uploaded_elsewhere(self, minutes, teams, prepared):
         """The one meeting with this file name, date and teams, for a file given alone."""
@@ -437,6 +724,7 @@ class Importer:
             sources = self.by_team_and_date.setdefault((team.pk, minutes.date), [])
             others.extend(s for s in sources if s not in others)
             sources.append(source)
+            self.undo.append(lambda sources=sources: sources.remove(source))
         return [f"another meeting of the same team on {minutes.date}: {other}" for other in others]
 
     # Content
@@ -447,7 +735,7 @@ class Importer:
             for position, item in enumerate(minutes.agenda)
         )
         topics = Topic.objects.bulk_create(
-            Topic(meeting=meeting, title=(t.title or "")[:300], line=t.line, position=position)
+            Topic(meeting=meeting, title=t.title or "", line=t.line, position=position)
             for position, t in enumerate(minutes.topics)
         )
         statements = Statement.objects.bulk_create(
@@ -524,7 +812,7 @@ class Importer:
                 text=line.text,
                 line=line.line,
                 position=line.position,
-                reason=line.match.reason,
+                reason=_fit(Mention, "reason", line.match.reason),
                 score=line.match.score,
             )
             for line in repeated
@@ -603,7 +891,12 @@ class Importer:
         )
         Candidate.objects.bulk_create(
             (
-                Candidate(item=match.item, other=item, score=match.score, reason=match.reason)
+                Candidate(
+                    item=match.item,
+                    other=item,
+                    score=match.score,
+                    reason=_fit(Candidate, "reason", match.reason),
+                )
                 for item, line in zip(items, lines, strict=True)
                 for match in line.weaker
             ),
@@ -672,6 +965,35 @@ def _take(free, line, same_text):
     return None
 
 
+def _check_fits(minutes):
+    """Refuse what the parser passed but the columns cannot hold: the path, folded names."""
+    source = minutes.source
+    limit = Meeting._meta.get_field("source").max_length
+    if len(source) > limit:
+        raise Refused(
+            f"{source[:60]}…: the path is {len(source):,} characters long; at most {limit:,} fit"
+        )
+    limit = Meeting._meta.get_field("file_name").max_length
+    if len(Path(source).name) > limit:
+        raise Refused(f"{source}: the file name is longer than {limit:,} characters")
+    names = [*minutes.teams, *minutes.participants]
+    names += [o for a in minutes.action_items for o in a.owners]
+    names += [n for t in minutes.topics for s in t.statements for n in s.speakers]
+    limit = Person._meta.get_field("key").max_length
+    for name in names:
+        if len(name_key(name)) > limit:
+            raise Refused(
+                f"{source}: the name {name[:40]!r}… is {len(name_key(name)):,} characters"
+                f" long with its accents and ligatures spelled out; at most {limit:,} fit"
+            )
+
+
+def _fit(model, field_name, text):
+    """``text`` cut to the column's size: a reason quotes a link, and links are long."""
+    limit = model._meta.get_field(field_name).max_length
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _chunks(values, size=500):
     """Slices of a list short enough for any database's limit on query parameters."""
     for start in range(0, len(values), size):
@@ -681,8 +1003,8 @@ def _chunks(values, size=500):
 def _name_ref(model, name, position, **fields):
     """An owner or speaker as written; who it is, is resolved once the meeting is written."""
     return model(
-        name=name[:100],
-        key=name_key(name)[:100],
+        name=name,
+        key=name_key(name),
         is_group=is_group(name),
         position=position,
         **fields,
@@ -693,7 +1015,7 @@ def _free_handle(handle):
     free, n = handle, 1
     while Person.objects.filter(key=name_key(free)).exists():
         n += 1
-        free = f"{handle[:95]}{n}"
+        free = f"{handle[: limits.NAME - 5]}{n}"
     return free
 
 

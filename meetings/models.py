@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from meetings.minutes import limits
+
 
 def name_key(text):
     """The identity of a name: case, accents, spaces and hyphens do not count.
@@ -28,8 +30,8 @@ def name_key(text):
 
 
 class Team(models.Model):
-    name = models.CharField(max_length=100, help_text="As first written in the minutes.")
-    key = models.CharField(max_length=100, unique=True, editable=False)
+    name = models.CharField(max_length=limits.NAME, help_text="As first written in the minutes.")
+    key = models.CharField(max_length=limits.NAME, unique=True, editable=False)
     slug = models.SlugField(max_length=100, unique=True)
 
     class Meta:
@@ -90,12 +92,12 @@ class PersonQuerySet(models.QuerySet):
 
 
 class Person(models.Model):
-    name = models.CharField(max_length=100, help_text="How the tracker shows this person.")
-    handle = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=limits.NAME, help_text="How the tracker shows this person.")
+    handle = models.CharField(max_length=limits.NAME, unique=True)
     # Handles that differ only in case or accents are one person.
-    key = models.CharField(max_length=100, unique=True, editable=False)
+    key = models.CharField(max_length=limits.NAME, unique=True, editable=False)
     # The person's page: any handle, `Alex/Cristi` or `Ștefan J.` included, gives a safe URL.
-    slug = models.SlugField(max_length=110, unique=True, editable=False)
+    slug = models.SlugField(max_length=limits.NAME + 10, unique=True, editable=False)
     manual = models.BooleanField(
         default=False,
         help_text="Named by a maintainer: learning from the minutes leaves handle and name alone.",
@@ -182,8 +184,8 @@ class Person(models.Model):
 class Alias(models.Model):
     """A text the minutes write for a person (``CC`` for Cezar), perhaps in one team only."""
 
-    text = models.CharField(max_length=100)
-    key = models.CharField(max_length=100, editable=False)
+    text = models.CharField(max_length=limits.NAME)
+    key = models.CharField(max_length=limits.NAME, editable=False)
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
     team = models.ForeignKey(
         Team,
@@ -258,8 +260,8 @@ class Meeting(models.Model):
     file_name = models.CharField(max_length=255)
     date = models.DateField()
     datetime = models.DateTimeField(null=True, blank=True)
-    title = models.CharField(max_length=300, blank=True)
-    location = models.CharField(max_length=500, blank=True)
+    title = models.CharField(max_length=limits.TITLE, blank=True)
+    location = models.CharField(max_length=limits.LOCATION, blank=True)
     teams = models.ManyToManyField(Team, related_name="meetings")
     participants = models.ManyToManyField(Person, through="Participant", related_name="meetings")
     text = models.TextField(help_text="The minutes as imported.")
@@ -294,7 +296,7 @@ class Participant(models.Model):
         on_delete=models.SET_NULL,
         related_name="participations",
     )
-    name = models.CharField(max_length=100, help_text="As written in the minutes.")
+    name = models.CharField(max_length=limits.NAME, help_text="As written in the minutes.")
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -324,7 +326,7 @@ class AgendaItem(models.Model):
 
 class Topic(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="topics")
-    title = models.CharField(max_length=300, blank=True)
+    title = models.CharField(max_length=limits.TITLE, blank=True)
     line = models.PositiveIntegerField(null=True, blank=True)
     position = models.PositiveIntegerField()
 
@@ -353,8 +355,8 @@ class Statement(models.Model):
 class NameRef(models.Model):
     """A name as the minutes write it (``RD``, ``Everyone``), and who it is."""
 
-    name = models.CharField(max_length=100, help_text="As written in the minutes.")
-    key = models.CharField(max_length=100, editable=False)
+    name = models.CharField(max_length=limits.NAME, help_text="As written in the minutes.")
+    key = models.CharField(max_length=limits.NAME, editable=False)
     is_group = models.BooleanField(default=False)
     position = models.PositiveIntegerField(default=0)
     # How the name was resolved ("initials of Simon Kuenzer, who attended as Simon"),
@@ -718,7 +720,7 @@ class Link(models.Model):
     """A URL an item's text holds: the strongest evidence that two lines are one task."""
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="link_rows")
-    url = models.CharField(max_length=500)
+    url = models.CharField(max_length=limits.LINK)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["item", "url"], name="link_once")]
@@ -735,8 +737,8 @@ class Merge(models.Model):
     target = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="merged_from")
     # The record merged away (deleted): enough to make it again.
     source_person_id = models.BigIntegerField()
-    source_handle = models.CharField(max_length=100)
-    source_name = models.CharField(max_length=100)
+    source_handle = models.CharField(max_length=limits.NAME)
+    source_name = models.CharField(max_length=limits.NAME)
     source_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -767,7 +769,7 @@ class Merge(models.Model):
         handle, n = self.source_handle, 1
         while Person.objects.filter(key=name_key(handle)).exists():
             n += 1
-            handle = f"{self.source_handle[:95]}{n}"
+            handle = f"{self.source_handle[: limits.NAME - 5]}{n}"
         source = Person.objects.create(
             pk=self.source_person_id, handle=handle, name=self.source_name, manual=True
         )

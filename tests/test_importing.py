@@ -191,7 +191,7 @@ def test_a_failure_halfway_through_writing_a_file_leaves_nothing_of_it(monkeypat
     result = import_text(JANUARY)
 
     assert result.outcome == Outcome.FAILED
-    assert result.error == "team/2024-01-10.md: disk full"
+    assert result.error == "team/2024-01-10.md: not imported: RuntimeError: disk full"
     assert not Meeting.objects.exists()
     assert not Team.objects.exists()
     assert not Person.objects.exists()

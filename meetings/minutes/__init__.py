@@ -90,6 +90,8 @@ class Minutes:
     location: str | None = None
     teams: list[str] = field(default_factory=list)
     participants: list[str] = field(default_factory=list)
+    # The file this one takes the place of, as the front matter's `replaces:` names it.
+    replaces: str | None = None
     agenda: list[AgendaItem] = field(default_factory=list)
     topics: list[Topic] = field(default_factory=list)
     action_items: list[ActionItem] = field(default_factory=list)
@@ -129,9 +131,11 @@ def parse(data: bytes | str, source: str, *, max_bytes: int | None = None) -> Mi
     """
     from meetings.minutes.body import parse_body
     from meetings.minutes.header import read_header
+    from meetings.minutes.limits import check_body
 
     header = read_header(data, source, max_bytes=max_bytes)
     body = parse_body(header.body, participants=header.participants, first_line=header.body_line)
+    check_body(source, body)
     return Minutes(
         source=source,
         date=header.date,
@@ -140,6 +144,7 @@ def parse(data: bytes | str, source: str, *, max_bytes: int | None = None) -> Mi
         location=header.location,
         teams=header.teams,
         participants=header.participants,
+        replaces=header.replaces,
         agenda=body.agenda,
         topics=body.topics,
         action_items=body.action_items,

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 
-from meetings.minutes import ActionItem, AgendaItem, Decision, Statement, Topic
+from meetings.minutes import ActionItem, AgendaItem, Decision, Statement, Topic, limits
 from meetings.minutes.blocks import Block, parse_blocks
 from meetings.minutes.entries import EntryReader, links_in
 from meetings.minutes.owners import Names, name_line, owner_prefix, speaker_prefix
@@ -125,7 +125,18 @@ def read_actions(section: Section, reader: EntryReader, result: Body) -> None:
     """Owned entries are action items; the others, decisions."""
     for entry in reader.read(section.blocks):
         line = reader.first_line + entry.line
-        links = links_in(entry.text)
+        links = []
+        for link in links_in(entry.text):
+            if limits.link_fits(link):
+                links.append(link)
+            else:
+                reader.warnings.append(
+                    (
+                        entry.line,
+                        f"a link of {len(link.encode()):,} bytes is longer than the"
+                        f" {limits.LINK:,} kept for matching; it stays in the text only",
+                    )
+                )
         if entry.names is None:
             result.decisions.append(Decision(entry.text, links, line))
         else:

@@ -15,7 +15,7 @@ from pathlib import PurePath
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
-from meetings.minutes import MinutesError
+from meetings.minutes import MinutesError, limits
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 
@@ -64,6 +64,8 @@ class Header:
     location: str | None
     teams: list[str]
     participants: list[str]
+    # The file this one takes the place of (its path as imported), when it says so.
+    replaces: str | None
     # The Markdown below the front matter, and the line of the file it starts on
     # (CRLF and lone CR count as one line end each, as in CommonMark).
     body: str
@@ -118,17 +120,43 @@ def read_header(data: bytes | str, source: str, *, max_bytes: int | None = None)
 
     date, datetime = meeting_date(fields, source, warnings)
     fields = fields or {}
-    return Header(
+    header = Header(
         date=date,
         datetime=datetime,
         title=text_value(fields, "title", warnings),
         location=text_value(fields, "location", warnings),
         teams=name_list(fields, "teams", warnings),
         participants=name_list(fields, "participants", warnings),
+        replaces=text_value(fields, "replaces", warnings),
         body=body,
         body_line=body_line,
         warnings=warnings,
     )
+    check_lengths(header, text, yaml_line, source)
+    return header
+
+
+def check_lengths(header: Header, text: str, yaml_line: int, source: str) -> None:
+    """Refuse a name too long for the tracker to store; cut a title or place, with a warning.
+
+    A name cut short could be someone else's; a title cut short is still the title.
+    """
+
+    def line_of(value):
+        # The values have lost their lines; the first place the file writes one is its line.
+        found = text.find(value[:40])
+        return line_at(text, found) if found != -1 else yaml_line
+
+    for field_name, names in (("team", header.teams), ("participant", header.participants)):
+        for name in names:
+            if len(name) > limits.NAME:
+                limits.refuse(source, field_name, name, limits.NAME, line_of(name))
+    for field_name, limit in (("title", limits.TITLE), ("location", limits.LOCATION)):
+        value = getattr(header, field_name)
+        if value is not None and len(value) > limit:
+            line = line_of(value)
+            setattr(header, field_name, limits.cut(value, limit))
+            header.warnings.append(limits.cut_warning(field_name, value, limit, line))
 
 
 def decode(data: bytes | str, source: str, max_bytes: int) -> str:

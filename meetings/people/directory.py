@@ -32,6 +32,7 @@ from django.conf import settings
 from django.db import transaction
 from rapidfuzz import fuzz
 
+from meetings.minutes import limits
 from meetings.models import Alias, Meeting, Merge, Participant, Person, name_key
 from meetings.people.names import Kind, Spelling, spelling, words
 
@@ -457,10 +458,10 @@ def _name(human, by_key):
 
 
 def _free_handle(handle, by_key):
-    free, n = handle[:100], 1
+    free, n = handle[: limits.NAME], 1
     while name_key(free) in by_key:
         n += 1
-        free = f"{handle[:95]}{n}"
+        free = f"{handle[: limits.NAME - 5]}{n}"
     return free
 
 

@@ -44,6 +44,8 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(summary.as_json(), ensure_ascii=False))
         else:
             self.write_summary(summary, dry_run)
+        if summary.stopped:
+            raise CommandError(summary.stopped)
         if summary.failed:
             raise CommandError(f"{len(summary.failed)} file(s) failed to import")
 
