@@ -217,3 +217,20 @@ def test_a_500_kb_line_is_read_fast():
         speaker(line)
         owner(line)
     assert time.perf_counter() - started < 0.5
+
+
+def test_a_camelcase_handle_next_to_initials_is_an_owner_though_no_participant():
+    assert owner("MS / TeoTiron: https://github.com/acme/core/pull/7") == Prefix(
+        ["MS", "TeoTiron"], "https://github.com/acme/core/pull/7"
+    )
+
+
+def test_a_camelcase_word_alone_is_still_a_label():
+    assert owner("CloudFest: we have a booth") is None
+
+
+@pytest.mark.parametrize("group", ["Mentees", "Owners", "Everybody", "Community leaders"])
+def test_groups_are_owners(group):
+    assert owner(f"{group}: start working on projects") == Prefix(
+        [group], "start working on projects"
+    )

@@ -131,3 +131,19 @@ def test_the_real_minutes_report_the_share_of_owners_resolved(real_minutes, caps
     # Full names and handles anywhere in the corpus say whose initials are whose.
     assert share >= 0.85
     assert owners["unresolved"] == sum(count for _, count in unresolved)
+
+
+def test_the_report_as_json_gives_shares_merges_and_unresolved_names():
+    import json
+
+    import_text(minutes(["Simon", "RăzvanD"], owners=["SK", "RD", "ZQ"], date="2024-01-03"))
+    import_text(minutes(["Simon Kuenzer"], date="2024-01-10"), source="team/2024-01-10b.md")
+
+    report = json.loads(run("--report", "--json"))
+
+    assert report["owners"]["total"] == 3
+    assert report["owners"]["people"] == 2
+    assert report["owners"]["share"] == pytest.approx(2 / 3)
+    assert [entry["name"] for entry in report["unresolved"]] == ["ZQ"]
+    assert {"from": "Simon Kuenzer", "into": "SimonK", "reason": "learned"} in report["merged"]
+    assert report["people"] == 2
