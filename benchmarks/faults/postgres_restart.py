@@ -91,12 +91,15 @@ def burst(args):
     )
     figures["requests sent while down"] = len(down)
     figures["errors among them"] = sum(a.outcome == "error" for a in down)
-    figures["requests sent while stopping or starting"] = len(window) - len(down)
-    figures["errors among them "] = sum(a.outcome == "error" for a in window) - sum(
+    figures["requests sent while it stopped or started"] = len(window) - len(down)
+    figures["errors among those"] = sum(a.outcome == "error" for a in window) - sum(
         a.outcome == "error" for a in down
     )
-    figures["errors before the stop or after the start"] = sum(
-        a.outcome == "error" and not stopping <= a.started < back for a in run.attempts
+    figures["errors of requests sent before the stop (in flight when it came)"] = sum(
+        a.outcome == "error" and a.started < stopping for a in run.attempts
+    )
+    figures["errors of requests sent after the start"] = sum(
+        a.outcome == "error" and a.started >= back for a in run.attempts
     )
     figures["service again after the restart"] = (
         f"{min(a.ended for a in after) - back:.2f} s after PostgreSQL started" if after else "never"
