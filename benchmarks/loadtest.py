@@ -75,6 +75,9 @@ def main():
     args = parser.parse_args()
     if not args.database_url.startswith("postgres"):
         raise SystemExit(f"--database-url must name a PostgreSQL database, not {args.database_url}")
+    if not urlsplit(args.database_url).path.lstrip("/").startswith("loadtest"):
+        # It is dropped and restored: never a database someone keeps.
+        raise SystemExit("the load test's database name must begin with 'loadtest'")
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install wrk")
 
@@ -83,8 +86,9 @@ def main():
     import django
 
     django.setup()
-    # bench_pages builds the database; importing it sets up Django for SQLite in a
-    # folder of its own unless Django is set up already, as it is here.
+    # bench_pages builds the database. Importing it points DATABASE_URL at SQLite in a
+    # new folder and sets up Django, which is set up already (for PostgreSQL): only the
+    # variable changes, set back below, and the folder stays empty, removed.
     from benchmarks import bench_pages
 
     shutil.rmtree(bench_pages.WORK, ignore_errors=True)
