@@ -314,7 +314,8 @@ def wrk(args, cookie, mode, listing, token):
 def report(args, results, recorded, fresh):
     print(
         f"\n{args.duration} s per page, {args.connections} connections, "
-        f"gunicorn {args.workers} workers, DEBUG off, PostgreSQL"
+        f"gunicorn {args.workers} workers, DEBUG off, PostgreSQL "
+        f"(CONN_MAX_AGE={os.environ.get('CONN_MAX_AGE') or 0})"
     )
     header = f"{'page':40} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'share':>6}"
     print(header)
