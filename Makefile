@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= $(or $(TEST_DATABASE_URL),postgres://postgres@127.0.0.1:5432/test)
 
-.PHONY: install run test lint test-sqlite test-postgres bench clean
+.PHONY: install run test lint test-sqlite test-postgres bench loadtest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,11 @@ bench: install
 	$(BIN)/python benchmarks/bench.py
 	$(BIN)/python benchmarks/bench_pages.py
 	$(BIN)/python benchmarks/bench_people.py
+
+# gunicorn + PostgreSQL + wrk; the database in LOADTEST_DATABASE_URL (default
+# postgres://postgres@127.0.0.1:5432/loadtest) is dropped and restored on each run.
+loadtest: install
+	$(BIN)/python benchmarks/loadtest.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
