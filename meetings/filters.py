@@ -60,7 +60,12 @@ class ItemFilter(django_filters.FilterSet):
         # An item has one first meeting, and it names a team once: no duplicates.
         distinct=False,
     )
-    meeting = django_filters.NumberFilter(label="Meeting", method="filter_meeting")
+    meeting = IntegerFilter(
+        label="Meeting",
+        method="filter_meeting",
+        min_value=1,
+        max_value=2**63 - 1,  # the largest id any database here stores
+    )
     to = django_filters.DateFilter(label="To", method="filter_dates", widget=DATE_INPUT)
     q = django_filters.CharFilter(
         label="Text",

@@ -1,0 +1,89 @@
+"""No query parameter or path a user can type makes a page fail: every answer is below 500."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import import_text, make_user
+
+pytestmark = pytest.mark.django_db
+
+MINUTES = """---
+date: 2024-01-10
+teams: [core]
+participants: [MariaP, Alex/Cristi]
+---
+
+## TODOs
+
+* MP: Tag the release
+"""
+
+ITEM_PARAMETERS = [
+    "owner", "status", "team", "meeting", "from", "to", "q", "kind",
+    "older_than", "mentions_min", "removed", "sort", "page", "format",
+]  # fmt: skip
+
+# Text of any kind: control characters, NUL, huge numbers, dates that are not.
+VALUES = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(["-1", "0", "1e10", "99999999999999999999", "9999-99-99", "\x00", "nan"]),
+    st.integers(min_value=-(2**70), max_value=2**70).map(str),
+)
+
+
+@pytest.fixture
+def reader(client):
+    import_text(MINUTES, source="core/2024-01-10.md")
+    client.force_login(make_user("reader"))
+    return client
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/items/?meeting=-1", "/items/?meeting=1e10", "/items/?meeting=99999999999999999999"],
+)
+def test_a_meeting_that_cannot_be_is_an_invalid_filter_not_an_error(reader, url):
+    response = reader.get(url)
+
+    assert response.status_code == 200
+    assert "Ensure this value" in response.content.decode() or "Enter a whole number" in (
+        response.content.decode()
+    )
+
+
+def test_a_handle_with_a_slash_has_a_page_and_is_listed(reader):
+    page = reader.get("/people/").content.decode()
+
+    assert "Alex/Cristi" in page
+    assert reader.get("/people/alexcristi/").status_code == 200
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(name=st.sampled_from(ITEM_PARAMETERS), value=VALUES)
+def test_no_value_of_any_items_filter_fails(reader, name, value):
+    response = reader.get("/items/", {name: value})
+
+    assert response.status_code < 500
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    path=st.sampled_from(["/people/{}/", "/teams/{}/", "/teams/{}/next/", "/meetings/?q={}",
+                          "/meetings/?team={}", "/people/?q={}", "/people/?format=csv&q={}"]),
+    value=st.text(min_size=1, max_size=30).filter(lambda v: "/" not in v and "?" not in v),
+)  # fmt: skip
+def test_no_path_or_search_fails(reader, path, value):
+    from urllib.parse import quote
+
+    response = reader.get(path.format(quote(value, safe="")))
+
+    assert response.status_code < 500
