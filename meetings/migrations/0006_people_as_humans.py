@@ -26,10 +26,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Without an index at first: PostgreSQL would make its `_like` index twice.
         migrations.AddField(
             model_name="person",
             name="slug",
-            field=models.SlugField(default="", editable=False, max_length=110),
+            field=models.SlugField(default="", editable=False, max_length=110, db_index=False),
             preserve_default=False,
         ),
         migrations.RunPython(give_slugs, migrations.RunPython.noop),
