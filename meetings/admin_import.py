@@ -30,16 +30,8 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from meetings import tasks, uploads
-from meetings.importing import Outcome
 from meetings.models import ImportLog, Upload
 
-# How the preview names each outcome.
-LABELS = {
-    Outcome.IMPORTED: "new",
-    Outcome.UPDATED: "updated",
-    Outcome.UNCHANGED: "unchanged",
-    Outcome.FAILED: "error",
-}
 # Up to this many files, the preview opens every file's details.
 OPEN_DETAILS = 10
 # Waiting this long (seconds) for a worker to pick a task up, the page asks whether one runs.
