@@ -242,13 +242,12 @@ def preview_page(model_admin, request, upload, refusal=None):
     for file in files:
         file["day"] = dt.date.fromisoformat(file["date"]) if file.get("date") else None
     counts = upload.preview["counts"]
-    batch_skipped = (uploads.load(upload) or uploads.Batch(upload.origin)).skipped
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.opts,
         "title": "Preview: import minutes",
         "upload": upload,
-        "skipped": batch_skipped,
+        "skipped": upload.preview.get("skipped", []),
         "files": files,
         "counts": counts,
         "danger": danger(upload.preview),

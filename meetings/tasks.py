@@ -39,7 +39,7 @@ def make_preview(upload):
         def progress(done, total):
             Upload.objects.filter(pk=upload.pk).update(progress=done)
 
-        upload.preview = preview_files(batch.files, progress)
+        upload.preview = {**preview_files(batch.files, progress), "skipped": batch.skipped}
     upload.progress = upload.count
     upload.save(update_fields=["preview", "progress"])
     return upload
