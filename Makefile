@@ -16,10 +16,14 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# The task worker runs beside the development server: the admin's larger imports need it.
 run: install
 	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py setup_demo sample_minutes
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	sh -c '$(BIN)/python manage.py db_worker & worker=$$!; \
+		trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+		$(BIN)/python manage.py runserver 127.0.0.1:8000'
 
 # Production on this machine: DEBUG off, gunicorn on 127.0.0.1:8000 and the task worker.
 # The environment wins; SECRET_KEY defaults to a key generated once into .secret_key.
