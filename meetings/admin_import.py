@@ -157,8 +157,7 @@ def keep_for_preview(request, batch):
     """Keep a batch for its preview, and the preview's URL; a long preview goes to the worker."""
     upload = uploads.keep(batch, request.user)
     if not runs_inline(upload.count):
-        upload.task = tasks.preview_upload.enqueue(str(upload.pk)).id
-        upload.save(update_fields=["task"])
+        tasks.enqueue_preview(upload)
     return reverse("admin:meetings_meeting_import_preview", args=[upload.pk])
 
 
@@ -196,7 +195,19 @@ def preview(model_admin, request, upload_id):
     if upload.preview is None and runs_inline(upload.count):
         tasks.make_preview(upload)
     if upload.preview is None:
+        if tasks.restart_stale_preview(upload):
+            messages.warning(
+                request, "The preview stopped part-way (its worker ended); it runs again."
+            )
         return waiting_page(model_admin, request, upload)
+    if "failed" in upload.preview:
+        uploads.discard(upload)
+        messages.error(
+            request,
+            f"The preview could not be made ({upload.preview['failed']}). Nothing was "
+            "imported; the error is in the task worker's log.",
+        )
+        return redirect("admin:meetings_meeting_import")
     if request.htmx:
         # The page polled for the preview, and it is ready: show it whole.
         return HttpResponseClientRefresh()

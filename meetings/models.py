@@ -671,6 +671,8 @@ class Upload(models.Model):
     # The preview: computed in the request for a few files, by the task worker for more.
     task = models.CharField(max_length=64, blank=True)
     progress = models.PositiveIntegerField(default=0)
+    # Moved on with the progress: how a preview whose worker died is told from a slow one.
+    updated = models.DateTimeField(default=timezone.now)
     preview = models.JSONField(null=True, blank=True)
 
     class Meta:

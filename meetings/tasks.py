@@ -9,14 +9,21 @@ functions in the request.
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django_tasks import task
+from django_tasks import TaskResultStatus, task
+from django_tasks.exceptions import TaskResultDoesNotExist
 
 from meetings import uploads
 from meetings.importing import import_many
 from meetings.models import ImportLog, Upload
 from meetings.preview import preview_files
+
+logger = logging.getLogger(__name__)
 
 
 @task()
@@ -37,12 +44,42 @@ def make_preview(upload):
     else:
 
         def progress(done, total):
-            Upload.objects.filter(pk=upload.pk).update(progress=done)
+            Upload.objects.filter(pk=upload.pk).update(progress=done, updated=timezone.now())
 
-        upload.preview = {**preview_files(batch.files, progress), "skipped": batch.skipped}
+        try:
+            upload.preview = {**preview_files(batch.files, progress), "skipped": batch.skipped}
+        except Exception as error:
+            # Said on the page, rather than a preview awaited for ever; the traceback is logged.
+            logger.exception("The preview of upload %s failed", upload.pk)
+            upload.preview = {"failed": f"{type(error).__name__}: {error}"}
     upload.progress = upload.count
     upload.save(update_fields=["preview", "progress"])
     return upload
+
+
+def enqueue_preview(upload):
+    upload.task = preview_upload.enqueue(str(upload.pk)).id
+    upload.updated = timezone.now()
+    upload.save(update_fields=["task", "updated"])
+
+
+def restart_stale_preview(upload):
+    """Enqueue again a preview whose worker took it and then went silent (killed, say).
+
+    A preview reads only, so running it twice does no harm; one still waiting
+    for a worker is left waiting.
+    """
+    stale = timezone.now() - dt.timedelta(seconds=settings.IMPORT_STALE_SECONDS)
+    if not upload.task or upload.updated >= stale:
+        return False
+    try:
+        status = preview_upload.get_result(upload.task).status
+    except TaskResultDoesNotExist:
+        status = None
+    if status == TaskResultStatus.READY:
+        return False
+    enqueue_preview(upload)
+    return True
 
 
 def start_import(upload, user):
@@ -58,7 +95,7 @@ def start_import(upload, user):
         return ImportLog.objects.create(
             user=user,
             upload=locked,
-            files=[],
+            files=[file["source"] for file in (locked.preview or {}).get("files", [])],
             total=locked.count,
             summary={"origin": locked.origin},
         )

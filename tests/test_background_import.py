@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from meetings import admin_import, uploads
 from meetings.importing import import_many
@@ -186,6 +187,37 @@ def test_an_interrupted_import_is_shown_so_and_runs_again_without_importing_twic
     assert Item.objects.count() == 12
     log.refresh_from_db()
     assert log.state == ImportLog.State.DONE
+
+
+def test_a_preview_whose_worker_died_is_started_again(client, maintainer, settings, tmp_path):
+    preview_url = send(client, "minutes.zip", folder(3))
+    upload = Upload.objects.get()
+    # A worker took the preview and died: its task stays "running", the upload does not move on.
+    DBTaskResult.objects.filter(pk=upload.task).update(status="RUNNING")
+    stale = timezone.now() - timezone.timedelta(seconds=settings.IMPORT_STALE_SECONDS + 1)
+    Upload.objects.update(updated=stale)
+
+    with running(worker_command(), environment(), tmp_path / "worker.log"):
+        first = text(client.get(preview_url))
+        page, _ = follow(client, preview_url)
+
+    assert "The preview stopped part-way (its worker ended); it runs again." in first
+    assert Upload.objects.get().task != upload.task
+    assert "3 files: 3 new, 0 updated, 0 unchanged, 0 with errors." in page
+
+
+def test_a_preview_that_fails_says_so_and_imports_nothing(client, maintainer, monkeypatch):
+    def broken(files, progress=None):
+        raise ValueError("a bug")
+
+    monkeypatch.setattr("meetings.tasks.preview_files", broken)
+    preview_url = send(client, "2024-03-01.md", minutes(1))  # one file: made in the request
+
+    page = text(client.get(preview_url, follow=True))
+
+    assert "The preview could not be made (ValueError: a bug). Nothing was imported" in page
+    assert not Upload.objects.exists()
+    assert not Meeting.objects.exists()
 
 
 def test_running_again_an_import_that_is_not_interrupted_is_refused(client, maintainer):

@@ -68,6 +68,7 @@ class Migration(migrations.Migration):
                 ('count', models.PositiveIntegerField(default=0, help_text='How many files the preview reads.')),
                 ('task', models.CharField(blank=True, max_length=64)),
                 ('progress', models.PositiveIntegerField(default=0)),
+                ('updated', models.DateTimeField(default=django.utils.timezone.now)),
                 ('preview', models.JSONField(blank=True, null=True)),
                 ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
