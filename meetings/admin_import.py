@@ -14,6 +14,7 @@ run again. The Meeting admin's "re-import" action reads meetings' files from
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from functools import partial
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from meetings import tasks, uploads
 from meetings.models import ImportLog, Upload
 
+logger = logging.getLogger(__name__)
 # Up to this many files, the preview opens every file's details.
 OPEN_DETAILS = 10
 # Waiting this long (seconds) for a worker to pick a task up, the page asks whether one runs.
@@ -280,7 +282,11 @@ def confirm(request, upload):
         messages.error(request, "That upload is being imported already: see the import log.")
         return redirect("admin:meetings_importlog_changelist")
     if runs_inline(upload.count):
-        tasks.run_import(log.pk)
+        try:
+            tasks.run_import(log.pk)
+        except Exception:
+            # The log says the import stopped, and offers to run it again.
+            logger.exception("The import of log %s stopped", log.pk)
         log.refresh_from_db()
         if log.state == ImportLog.State.DONE:
             messages.success(request, f"Imported: {outcome_line(log.summary)}.")

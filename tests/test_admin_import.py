@@ -445,6 +445,22 @@ def test_a_confirm_for_another_upload_is_refused(client, maintainer):
     assert not Meeting.objects.exists()
 
 
+def test_an_import_that_stops_says_so_and_offers_to_run_it_again(client, maintainer, monkeypatch):
+    preview = upload(client, january())
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("connection lost")
+
+    monkeypatch.setattr("meetings.tasks.import_many", broken)
+    page = text(confirm(client, preview))
+
+    assert "Interrupted</span> after 0 of 1 files." in page
+    assert "The import stopped: RuntimeError. Run it again to finish it." in page
+    assert "Run the import again" in page
+    assert ImportLog.objects.get().state == ImportLog.State.INTERRUPTED
+    assert Upload.objects.exists()  # kept, to run it again
+
+
 def test_another_users_upload_cannot_be_previewed_or_confirmed(client, maintainer):
     preview = upload(client, january())
     other = make_user("olga", is_staff=True)
