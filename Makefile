@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= $(or $(TEST_DATABASE_URL),postgres://postgres@127.0.0.1:5432/test)
 
-.PHONY: install run test lint test-sqlite test-postgres bench loadtest clean
+.PHONY: install run serve test lint test-sqlite test-postgres bench loadtest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,10 +19,37 @@ install: $(VENV)/.installed
 # A developer's machine: tracebacks in the browser, no HTTPS, mails on the console.
 run bench: export DEBUG ?= true
 
+# The task worker runs beside the development server: the admin's larger imports need it.
 run: install
 	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py setup_demo sample_minutes
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	sh -c '$(BIN)/python manage.py db_worker & worker=$$!; \
+		trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+		$(BIN)/python manage.py runserver 127.0.0.1:8000'
+
+# Production on this machine: DEBUG off, gunicorn on 127.0.0.1:8000 and the task worker.
+# The environment wins; SECRET_KEY defaults to a key generated once into .secret_key.
+# Cookies are not Secure by default here (plain HTTP on 127.0.0.1): behind a TLS proxy,
+# set SECURE_COOKIES=true and SECURE_SSL_REDIRECT=true (see "Running it for a team").
+WEB_WORKERS ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
+WEB_TIMEOUT ?= 60
+SERVE_ENV = DEBUG="$${DEBUG:-false}" \
+	SECRET_KEY="$${SECRET_KEY:-$$(cat .secret_key)}" \
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	SECURE_COOKIES="$${SECURE_COOKIES:-false}" \
+	SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-false}"
+
+serve: install
+	@[ -n "$$SECRET_KEY" ] || [ -s .secret_key ] || \
+		(umask 077; $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > .secret_key)
+	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	$(SERVE_ENV) $(BIN)/python manage.py migrate --no-input
+	$(SERVE_ENV) $(BIN)/python manage.py createcachetable
+	$(SERVE_ENV) sh -c '$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+		trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+		$(BIN)/gunicorn tracker.wsgi --bind 127.0.0.1:8000 --workers $(WEB_WORKERS) \
+			--timeout $(WEB_TIMEOUT) --access-logfile -'
 
 lint: install
 	$(BIN)/ruff check .
@@ -59,4 +86,4 @@ loadtest: install
 	$(BIN)/python benchmarks/loadtest.py
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 staticfiles media

@@ -1,16 +1,20 @@
 """Importing minutes through the admin: upload, preview, confirm, result.
 
-The preview is a dry run of ``import_many`` over the uploaded files, read
-while its rows exist; confirming runs ``import_many`` again over the very same
-bytes, kept meanwhile by ``meetings.uploads``. The result page is the import's
-``ImportLog`` entry. The Meeting admin's "re-import" action reads meetings'
-files from ``MINUTES_ROOT`` and goes through the same preview.
+The upload is kept by ``meetings.uploads`` (storage and a row, so any web
+server can go on with it). The preview reads and writes nothing
+(``meetings.preview``); confirming logs the import, then imports the very
+same bytes. Up to ``IMPORT_INLINE_FILES`` files, both run in the request;
+more are enqueued for the task worker (``meetings.tasks``) and the page polls
+their progress (htmx) until the preview or the result is there. The result
+page is the import's ``ImportLog`` entry, where an interrupted import can be
+run again. The Meeting admin's "re-import" action reads meetings' files from
+``MINUTES_ROOT`` and goes through the same preview.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import logging
 from functools import partial
 from pathlib import Path
 
@@ -18,26 +22,22 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFilesSent
-from django.db.models import Prefetch
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
-from meetings import uploads
-from meetings.importing import FileResult, Outcome, import_many
-from meetings.models import ImportLog, Item, Owner
+from meetings import tasks, uploads
+from meetings.models import ImportLog, Upload
 
-SESSION_KEY = "minutes_import"
-# How the preview names each outcome.
-LABELS = {
-    Outcome.IMPORTED: "new",
-    Outcome.UPDATED: "updated",
-    Outcome.UNCHANGED: "unchanged",
-    Outcome.FAILED: "error",
-}
+logger = logging.getLogger(__name__)
 # Up to this many files, the preview opens every file's details.
 OPEN_DETAILS = 10
+# Waiting this long (seconds) for a worker to pick a task up, the page asks whether one runs.
+WORKER_MISSING_AFTER = 15
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -82,7 +82,7 @@ def import_urls(model_admin):
     return [
         path("import/", site.admin_view(upload_view), name="meetings_meeting_import"),
         path(
-            "import/<str:digest>/",
+            "import/<uuid:upload_id>/",
             site.admin_view(partial(preview, model_admin)),
             name="meetings_meeting_import_preview",
         ),
@@ -156,206 +156,147 @@ def form_page(model_admin, request, form, *, refusal=None, status=200):
 
 
 def keep_for_preview(request, batch):
-    """Keep a batch for its preview, in place of any this session had waiting; its URL."""
-    waiting = request.session.get(SESSION_KEY)
-    if waiting:
-        uploads.discard(waiting["file"])
-    digest = batch.digest
-    request.session[SESSION_KEY] = {"digest": digest, "file": uploads.keep(batch)}
-    return reverse("admin:meetings_meeting_import_preview", args=[digest])
+    """Keep a batch for its preview, and the preview's URL; a long preview goes to the worker."""
+    upload = uploads.keep(batch, request.user)
+    if not runs_inline(upload.count):
+        tasks.enqueue_preview(upload)
+    return reverse("admin:meetings_meeting_import_preview", args=[upload.pk])
+
+
+def runs_inline(count):
+    """Whether this many files are previewed and imported within the request."""
+    return count <= settings.IMPORT_INLINE_FILES
 
 
 # Preview and confirm
 
 
-def preview(model_admin, request, digest):
-    """What importing the upload would do (a dry run); POST imports it, or cancels."""
+def preview(model_admin, request, upload_id):
+    """What importing the upload would do (read, not written); POST imports it, or cancels."""
     require_import_permission(model_admin, request)
-    waiting = request.session.get(SESSION_KEY) or {}
-    batch = uploads.load(waiting["file"], digest) if waiting.get("digest") == digest else None
-    if batch is None:
-        if waiting.get("digest") == digest:  # expired, or damaged on disk
-            uploads.discard(waiting["file"])
-            del request.session[SESSION_KEY]
+    upload = Upload.objects.filter(pk=upload_id, user=request.user).first()
+    if upload is not None and upload.imports.exists():
+        log = upload.imports.first()
+        messages.info(request, "That upload is imported already, or being imported: here it is.")
+        return redirect("admin:meetings_importlog_change", log.pk)
+    if upload is None or uploads.expired(upload) or (upload.preview or {}).get("gone"):
+        if upload is not None:
+            uploads.discard(upload)
         messages.error(
             request,
-            "That preview is out of date: it expired, was imported already, or another "
-            "upload replaced it. Nothing was imported; upload the files again.",
+            "That preview is out of date: it expired, was imported already, or was "
+            "cancelled. Nothing was imported; upload the files again.",
         )
         return redirect("admin:meetings_meeting_import")
 
-    if request.method == "POST":
-        # Whichever request deletes the kept file imports it: a second click does not.
-        claimed = uploads.discard(waiting["file"])
-        request.session.pop(SESSION_KEY, None)
-        if "cancel" in request.POST:
-            messages.info(request, "Nothing was imported, and the upload is deleted.")
-            return redirect("admin:meetings_meeting_import")
-        if not claimed:
-            messages.error(request, "That upload is being imported already: see the import log.")
-            return redirect("admin:meetings_importlog_changelist")
-        return confirm(request, batch, waiting.get("outcomes", []))
+    if request.method == "POST" and "cancel" in request.POST:
+        uploads.discard(upload)
+        messages.info(request, "Nothing was imported, and the upload is deleted.")
+        return redirect("admin:meetings_meeting_import")
 
-    shown = {}
-    summary = import_many(
-        batch.files,
-        dry_run=True,
-        progress=lambda result, done, total: shown.update({id(result): describe(result)}),
-    )
-    files = [shown.get(id(result)) or describe(result) for result in summary.results]
-    waiting["outcomes"] = [[result.source, result.outcome] for result in summary.results]
-    request.session.modified = True
+    if upload.preview is None and runs_inline(upload.count):
+        tasks.make_preview(upload)
+    if upload.preview is None:
+        if tasks.restart_stale_preview(upload):
+            messages.warning(
+                request, "The preview stopped part-way (its worker ended); it runs again."
+            )
+        return waiting_page(model_admin, request, upload)
+    if "failed" in upload.preview:
+        uploads.discard(upload)
+        messages.error(
+            request,
+            f"The preview could not be made ({upload.preview['failed']}). Nothing was "
+            "imported; the error is in the task worker's log.",
+        )
+        return redirect("admin:meetings_meeting_import")
+    if request.htmx:
+        # The page polled for the preview, and it is ready: show it whole.
+        return HttpResponseClientRefresh()
+
+    refusal = None
+    if request.method == "POST":
+        if danger(upload.preview) and not request.POST.get("accept"):
+            refusal = (
+                "This import changes meetings already imported (in red below). Tick the box "
+                "to say you mean it, or cancel. Nothing was imported."
+            )
+        else:
+            return confirm(request, upload)
+    return preview_page(model_admin, request, upload, refusal)
+
+
+def danger(preview):
+    return [(f["source"], note) for f in preview["files"] for note in f.get("danger", [])]
+
+
+def waiting_page(model_admin, request, upload):
+    """The preview is being made by the worker: its progress, polled until it is ready."""
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.opts,
         "title": "Preview: import minutes",
-        "batch": batch,
+        "upload": upload,
+        "what": "Reading the files for the preview",
+        "done": upload.progress,
+        "total": upload.count,
+        "waited": (timezone.now() - upload.created).total_seconds(),
+        "worker_missing_after": WORKER_MISSING_AFTER,
+        "poll_url": request.path,
+    }
+    template = "admin/meetings/_import_progress.html"
+    if not request.htmx:
+        template = "admin/meetings/import_waiting.html"
+    return TemplateResponse(request, template, context)
+
+
+def preview_page(model_admin, request, upload, refusal=None):
+    files = upload.preview["files"]
+    for file in files:
+        file["day"] = dt.date.fromisoformat(file["date"]) if file.get("date") else None
+    counts = upload.preview["counts"]
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.opts,
+        "title": "Preview: import minutes",
+        "upload": upload,
+        "skipped": upload.preview.get("skipped", []),
         "files": files,
-        "counts": summary.as_json(),
-        "to_import": sum(1 for file in files if file.writes),
+        "counts": counts,
+        "danger": danger(upload.preview),
+        "refusal": refusal,
+        "to_import": counts["imported"] + counts["updated"],
         "open_details": len(files) <= OPEN_DETAILS,
         "can_map": request.user.has_perm("meetings.add_alias"),
         "max_age_minutes": uploads.MAX_AGE // 60,
+        "in_background": not runs_inline(upload.count),
     }
-    return TemplateResponse(request, "admin/meetings/import_preview.html", context)
+    status = 400 if refusal else 200
+    return TemplateResponse(request, "admin/meetings/import_preview.html", context, status=status)
 
 
-def confirm(request, batch, previewed):
-    """Import the batch the preview showed, log it, and show the result."""
-    summary = import_many(batch.files)
-    log = ImportLog.objects.create(
-        user=request.user, files=batch.sources, summary=log_summary(batch, summary)
-    )
-    # The same bytes in the same order, but someone may have imported something meanwhile.
-    differ = [
-        f"{result.source} (previewed as {LABELS[before]}, now {LABELS[result.outcome]})"
-        for (_, before), result in zip(previewed, summary.results, strict=False)
-        if before != result.outcome
-    ]
-    if differ:
-        messages.warning(
-            request,
-            "The database changed between the preview and the import, so these files "
-            "turned out otherwise: " + "; ".join(differ),
-        )
-    messages.success(request, f"Imported: {outcome_line(log.summary)}.")
+def confirm(request, upload):
+    """Log the import, then run it here (a few files) or in the worker; show its log."""
+    log = tasks.start_import(upload, request.user)
+    if log is None:
+        messages.error(request, "That upload is being imported already: see the import log.")
+        return redirect("admin:meetings_importlog_changelist")
+    if runs_inline(upload.count):
+        try:
+            tasks.run_import(log.pk)
+        except Exception:
+            # The log says the import stopped, and offers to run it again.
+            logger.exception("The import of log %s stopped", log.pk)
+        log.refresh_from_db()
+        if log.state == ImportLog.State.DONE:
+            messages.success(request, f"Imported: {outcome_line(log.summary)}.")
+    else:
+        log.task = tasks.import_upload.enqueue(log.pk).id
+        log.save(update_fields=["task"])
     return redirect("admin:meetings_importlog_change", log.pk)
 
 
-@dataclass
-class OwnerRow:
-    name: str
-    # "person", "group" or "unresolved"
-    resolves: str
-    person: str = ""
-
-
-@dataclass
-class ItemRow:
-    text: str
-    status: str
-    owners: list[OwnerRow]
-    # For an updated meeting: "new", "text changed", or "" for an item kept as it was.
-    change: str = ""
-    # When an earlier meeting raised the item that this line repeats.
-    raised: dt.date | None = None
-
-
-@dataclass
-class FilePreview:
-    """What the preview shows of one file, read while the dry run's rows exist."""
-
-    result: FileResult
-    date: dt.date | None = None
-    teams: list[str] = field(default_factory=list)
-    participants: list[str] = field(default_factory=list)
-    actions: list[ItemRow] = field(default_factory=list)
-    decisions: list[ItemRow] = field(default_factory=list)
-
-    @property
-    def label(self):
-        return LABELS[self.result.outcome]
-
-    @property
-    def writes(self):
-        return self.result.outcome in (Outcome.IMPORTED, Outcome.UPDATED)
-
-    @property
-    def kept_statuses(self):
-        """Items the minutes still write whose status someone set: the update keeps it."""
-        return [row for row in self.actions if row.change != "new" and row.status != "Open"]
-
-
-def describe(result) -> FilePreview:
-    file = FilePreview(result)
-    meeting = result.meeting
-    if meeting is None:
-        return file
-    file.date = meeting.date
-    file.teams = [team.name for team in meeting.teams.all()]
-    file.participants = [participant.name for participant in meeting.participations.all()]
-    if result.outcome == Outcome.UNCHANGED:
-        return file
-    added = set(result.added)
-    changed = {new for _, new in result.changed}
-    mentions = (
-        meeting.mentions.filter(removed=False)
-        .order_by("position")
-        .select_related("item")
-        .prefetch_related(Prefetch("item__owners", queryset=Owner.objects.select_related("person")))
-    )
-    for mention in mentions:
-        item = mention.item
-        change = ""
-        if result.outcome == Outcome.UPDATED and mention.text in added:
-            change = "new"
-        elif result.outcome == Outcome.UPDATED and mention.text in changed:
-            change = "text changed"
-        row = ItemRow(
-            text=mention.text,
-            status=item.get_status_display(),
-            owners=[owner_row(owner) for owner in item.owners.all()],
-            change=change,
-            raised=item.raised if item.meeting_id != meeting.pk else None,
-        )
-        (file.actions if item.kind == Item.Kind.ACTION else file.decisions).append(row)
-    return file
-
-
-def owner_row(owner):
-    if owner.is_group:
-        return OwnerRow(owner.name, "group")
-    if owner.person is not None:
-        return OwnerRow(owner.name, "person", owner.person.handle)
-    return OwnerRow(owner.name, "unresolved")
-
-
 # Result and log
-
-
-def log_summary(batch, summary):
-    """What the import log keeps: the summary, where the files came from, each file's outcome."""
-    return {
-        **summary.as_json(),
-        "origin": batch.origin,
-        "skipped": batch.skipped,
-        "files": [
-            {
-                "source": result.source,
-                "outcome": result.outcome,
-                "error": result.error,
-                "meeting": result.meeting.pk if result.meeting else None,
-                "action_items": result.action_items,
-                "decisions": result.decisions,
-                "added": result.added,
-                "changed": [list(pair) for pair in result.changed],
-                "removed": result.removed,
-                "kept": result.kept,
-                "warnings": result.warnings,
-            }
-            for result in summary.results
-        ],
-    }
 
 
 def outcome_line(counts):
@@ -368,7 +309,7 @@ def outcome_line(counts):
 class ImportLogAdmin(admin.ModelAdmin):
     """Who imported what and when, read-only; an entry's page is its import's result."""
 
-    list_display = ["created", "user", "origin", "outcomes"]
+    list_display = ["created", "user", "origin", "progress", "outcomes"]
     list_select_related = ["user"]
     date_hierarchy = "created"
     change_form_template = "admin/meetings/import_result.html"
@@ -396,9 +337,60 @@ class ImportLogAdmin(admin.ModelAdmin):
     def outcomes(self, log):
         return outcome_line(log.summary)
 
+    @admin.display(description="state")
+    def progress(self, log):
+        if log.state == ImportLog.State.DONE:
+            return f"done ({log.total} files)"
+        return f"{log.get_state_display().lower()}: {log.done} of {log.total} files"
+
+    def get_urls(self):
+        resume_view = self.admin_site.admin_view(require_POST(self.resume_view))
+        resume = path("<int:log_id>/resume/", resume_view, name="meetings_importlog_resume")
+        return [resume, *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        ImportLog.objects.mark_interrupted()
+        return super().changelist_view(request, extra_context)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The import's result; while it runs, its progress (polled by htmx)."""
+        ImportLog.objects.mark_interrupted()
+        log = ImportLog.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+        if log is not None and request.htmx:
+            if not log.unfinished:
+                return HttpResponseClientRefresh()
+            if not self.has_view_permission(request, log):
+                raise PermissionDenied
+            return TemplateResponse(
+                request, "admin/meetings/_import_progress.html", self.progress_context(log)
+            )
         extra = {"title": "Import result", **(extra_context or {})}
+        if log is not None:
+            extra.update(self.progress_context(log))
         return super().change_view(request, object_id, form_url, extra)
+
+    def progress_context(self, log):
+        return {
+            "log": log,
+            "what": "Importing",
+            "done": log.done,
+            "total": log.total,
+            "waited": (timezone.now() - log.created).total_seconds(),
+            "queued": log.state == ImportLog.State.QUEUED,
+            "worker_missing_after": WORKER_MISSING_AFTER,
+            "poll_url": reverse("admin:meetings_importlog_change", args=[log.pk]),
+        }
+
+    def resume_view(self, request, log_id):
+        """Run an interrupted import again: the files it imported are unchanged, the rest import."""
+        if not request.user.has_perm("meetings.add_meeting"):
+            raise PermissionDenied
+        log = get_object_or_404(ImportLog, pk=log_id)
+        if tasks.resume(log):
+            messages.info(request, "The import runs again; the files it imported are kept.")
+        else:
+            messages.error(request, "That import is not interrupted: nothing to run again.")
+        return redirect("admin:meetings_importlog_change", log.pk)
 
 
 # Re-import

@@ -5,7 +5,9 @@ time a meeting's minutes write it, that is a ``Mention``. The first import
 makes one mention per item; matching across meetings adds more.
 """
 
+import datetime as dt
 import unicodedata
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -699,8 +701,64 @@ class StatusChange(models.Model):
         return f"{self.old} → {self.new}"
 
 
+class ImportLogQuerySet(models.QuerySet):
+    def mark_interrupted(self):
+        """Mark as interrupted the running imports that have not moved on for a while.
+
+        A worker killed mid-import cannot say so itself; the files it imported
+        stay imported (each in its own transaction) and running it again
+        skips them by their hash.
+        """
+        stale = timezone.now() - dt.timedelta(seconds=settings.IMPORT_STALE_SECONDS)
+        return self.filter(state=ImportLog.State.RUNNING, updated__lt=stale).update(
+            state=ImportLog.State.INTERRUPTED,
+            error="The import stopped part-way (its worker ended); run it again to finish it.",
+        )
+
+
+class Upload(models.Model):
+    """Minutes uploaded in the admin, awaiting their confirmation (and their import).
+
+    The bytes are in the default storage, so that any web server or worker can
+    read them; the row says whose they are and what their preview found.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now)
+    digest = models.CharField(max_length=64, help_text="A hash over what the upload holds.")
+    origin = models.TextField(blank=True, help_text="The files uploaded, by name.")
+    file = models.CharField(max_length=255, help_text="Where the batch is, in the storage.")
+    count = models.PositiveIntegerField(default=0, help_text="How many files the preview reads.")
+    # The preview: computed in the request for a few files, by the task worker for more.
+    task = models.CharField(max_length=64, blank=True)
+    progress = models.PositiveIntegerField(default=0)
+    # Moved on with the progress: how a preview whose worker died is told from a slow one.
+    updated = models.DateTimeField(default=timezone.now)
+    preview = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        # Sweeping expired uploads.
+        indexes = [models.Index(fields=["created"], name="upload_created_idx")]
+
+    def __str__(self):
+        return f"upload of {self.origin}"
+
+
 class ImportLog(models.Model):
-    """Who imported what and when, with the summary of what it did."""
+    """Who imported what and when: written when the import starts, completed when it ends.
+
+    An import whose worker died stays ``running`` with a stale ``updated``: it
+    is shown (and marked) as interrupted, and can be run again.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting for a worker"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        INTERRUPTED = "interrupted", "Interrupted"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -708,12 +766,29 @@ class ImportLog(models.Model):
     created = models.DateTimeField(default=timezone.now)
     files = models.JSONField(default=list, help_text="The sources read.")
     summary = models.JSONField(default=dict)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.QUEUED)
+    done = models.PositiveIntegerField(default=0, help_text="Files imported so far.")
+    total = models.PositiveIntegerField(default=0)
+    # Moved on after each file: how an interrupted import is told from a slow one.
+    updated = models.DateTimeField(default=timezone.now)
+    finished = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True, help_text="Why the import stopped.")
+    task = models.CharField(max_length=64, blank=True)
+    upload = models.ForeignKey(
+        Upload, null=True, blank=True, on_delete=models.SET_NULL, related_name="imports"
+    )
+
+    objects = ImportLogQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created"]
 
     def __str__(self):
         return f"import of {len(self.files)} file(s) on {self.created:%Y-%m-%d %H:%M}"
+
+    @property
+    def unfinished(self):
+        return self.state in (self.State.QUEUED, self.State.RUNNING)
 
 
 class Link(models.Model):

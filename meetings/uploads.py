@@ -11,12 +11,12 @@ next upload replaces it, or after ``MAX_AGE``.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import hashlib
+import io
 import json
-import os
 import re
-import tempfile
-import time
 import zipfile
 import zlib
 from collections import defaultdict
@@ -24,12 +24,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from meetings.importing import looks_like_minutes
+from meetings.models import ImportLog, Upload
 
 # How long an upload waits for its confirmation.
 MAX_AGE = 60 * 60
-KEPT_PREFIX = "minutes-upload-"
+# How long the files of an unfinished import are kept, to run it again.
+RESUME_MAX_AGE = 7 * 24 * 60 * 60
+# Where uploads wait, in the default storage.
+FOLDER = "minutes-uploads"
 # What the form around the files may add to a request, over the zip limit.
 FORM_ROOM = 64 * 1024
 DRIVE = re.compile(r"^[A-Za-z]:")
@@ -270,31 +278,25 @@ def read_from_root(root: Path, sources):
 # Keeping a batch until it is confirmed
 
 
-def keep(batch) -> str:
-    """Write the batch to a new private temporary file; returns the file's name.
-
-    Expired batches are deleted on the way.
-    """
+def keep(batch, user) -> Upload:
+    """Keep a batch in the storage, with its row; expired uploads are swept on the way."""
     sweep()
-    handle, path = tempfile.mkstemp(prefix=KEPT_PREFIX, suffix=".zip")
-    with open(handle, "wb") as file, zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as kept:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as kept:
         kept.writestr("batch.json", json.dumps(batch.manifest(), ensure_ascii=False))
         for number, (_, data) in enumerate(batch.files):
             if isinstance(data, bytes):
                 kept.writestr(str(number), data)
-    return Path(path).name
+    upload = Upload(user=user, digest=batch.digest, origin=batch.origin, count=len(batch.files))
+    upload.file = default_storage.save(f"{FOLDER}/{upload.pk}.zip", ContentFile(buffer.getvalue()))
+    upload.save()
+    return upload
 
 
-def load(name, digest) -> Batch | None:
-    """The batch kept under ``name``, if it is still there, fresh, and has this digest."""
-    path = kept_path(name)
-    if path is None:
-        return None
+def load(upload) -> Batch | None:
+    """The batch an upload keeps, if it is still there and is what was uploaded."""
     try:
-        if time.time() - path.stat().st_mtime > MAX_AGE:
-            discard(name)
-            return None
-        with zipfile.ZipFile(path) as kept:
+        with default_storage.open(upload.file) as stored, zipfile.ZipFile(stored) as kept:
             manifest = json.loads(kept.read("batch.json"))
             files = [
                 (entry["source"], kept.read(str(number)))
@@ -305,39 +307,31 @@ def load(name, digest) -> Batch | None:
     except (OSError, KeyError, ValueError, zipfile.BadZipFile):
         return None
     batch = Batch(manifest["origin"], files, manifest["skipped"])
-    return batch if batch.digest == digest else None
+    return batch if batch.digest == upload.digest else None
 
 
-def discard(name):
-    """Delete a kept batch; True if this call deleted it (a second confirm finds it gone)."""
-    path = kept_path(name)
-    if path is None:
-        return False
-    try:
-        path.unlink()
-    except OSError:
-        return False
-    return True
+def discard(upload):
+    """Delete an upload, its row and its bytes."""
+    Upload.objects.filter(pk=upload.pk).delete()
+    # Gone already, perhaps: what matters is the row.
+    with contextlib.suppress(OSError):
+        default_storage.delete(upload.file)
+
+
+def expired(upload):
+    return upload.created < timezone.now() - dt.timedelta(seconds=MAX_AGE)
 
 
 def sweep():
-    cutoff = time.time() - MAX_AGE
-    for path in Path(tempfile.gettempdir()).glob(f"{KEPT_PREFIX}*.zip"):
-        try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
-        except OSError:
-            pass  # gone already, or another user's
+    """Delete the uploads that waited too long for a confirmation, or whose import is long over.
 
-
-def kept_path(name):
-    """Where a kept batch is, for a name that can only be one of ours."""
-    if not (
-        isinstance(name, str)
-        and name.startswith(KEPT_PREFIX)
-        and name.endswith(".zip")
-        and os.sep not in name
-        and "/" not in name
-    ):
-        return None
-    return Path(tempfile.gettempdir()) / name
+    An upload whose import is unfinished (interrupted, say) is kept for
+    ``RESUME_MAX_AGE``, so that the import can be run again.
+    """
+    now = timezone.now()
+    unfinished = ImportLog.objects.filter(upload=OuterRef("pk")).exclude(state=ImportLog.State.DONE)
+    stale = Upload.objects.filter(created__lt=now - dt.timedelta(seconds=MAX_AGE)).filter(
+        ~Exists(unfinished) | Q(created__lt=now - dt.timedelta(seconds=RESUME_MAX_AGE))
+    )
+    for upload in stale[:500]:
+        discard(upload)

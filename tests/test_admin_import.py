@@ -1,9 +1,8 @@
 """Importing minutes through the admin: upload, preview, confirm, result, re-import."""
 
+import datetime as dt
 import io
-import os
-import tempfile
-import time
+import uuid
 import zipfile
 
 import pytest
@@ -11,10 +10,11 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from meetings import uploads
-from meetings.admin_import import SESSION_KEY, describe
-from meetings.models import ImportLog, Item, Meeting, Mention
+from meetings.models import ImportLog, Item, Meeting, Mention, Upload
+from meetings.preview import preview_files
 from tests.conftest import import_text, make_user, minutes_text
 
 pytestmark = pytest.mark.django_db
@@ -85,10 +85,10 @@ GOOD = ("2024-02-07.md", minutes_text(FEBRUARY))
 
 
 @pytest.fixture(autouse=True)
-def kept_uploads(tmp_path, monkeypatch):
-    """Uploads waiting for confirmation go to this test's own temporary folder."""
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    return tmp_path
+def kept_uploads(tmp_path, settings):
+    """Uploads waiting for confirmation go to this test's own storage folder."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    return tmp_path / uploads.FOLDER
 
 
 @pytest.fixture
@@ -116,9 +116,15 @@ def zipped(*members, name="minutes.zip"):
     return name, buffer.getvalue()
 
 
-def confirm(client, preview):
+def confirm(client, preview, **ticks):
     """Press "Import" on a preview page; the response after redirects (the result)."""
-    return client.post(preview.redirect_chain[-1][0], {"confirm": "Import"}, follow=True)
+    return client.post(preview.redirect_chain[-1][0], {"confirm": "Import", **ticks}, follow=True)
+
+
+def keep(*files):
+    """Keep an upload of these files, as the form does; its id."""
+    batch = uploads.read_uploads([SimpleUploadedFile(name, data) for name, data in files])
+    return uploads.keep(batch, None).pk
 
 
 def text(response):
@@ -184,7 +190,7 @@ def test_an_upload_without_the_forms_csrf_token_is_refused(maintainer):
 
     assert response.status_code == 403
     assert "CSRF verification failed" in text(response)
-    assert SESSION_KEY not in client.session
+    assert not Upload.objects.exists()
 
 
 def test_the_reimport_action_is_offered_only_to_those_who_may_import(client, maintainer):
@@ -218,7 +224,7 @@ def test_a_zip_and_markdown_files_together_are_refused(client, maintainer):
     page = text(upload(client, january(), zipped(GOOD)))
 
     assert "Upload one .zip on its own, or Markdown files without a zip." in page
-    assert SESSION_KEY not in client.session
+    assert not Upload.objects.exists()
 
 
 def test_the_preview_shows_the_meeting_and_what_it_will_create_and_writes_nothing(
@@ -305,15 +311,17 @@ def test_a_zip_of_the_minutes_folder_is_previewed_by_source(client, maintainer):
     }
 
 
-def test_describing_a_file_for_the_preview_takes_a_few_queries_whatever_its_items(
-    django_assert_max_num_queries,
+def test_previewing_takes_a_few_queries_whatever_the_files_items(
+    client, maintainer, django_assert_max_num_queries
 ):
-    result = import_text(JANUARY_EDITED)
+    import_text(JANUARY, source="2024-01-10.md")
+    upload = Upload.objects.get(pk=keep(("2024-01-10.md", minutes_text(JANUARY_EDITED))))
 
-    with django_assert_max_num_queries(5):
-        file = describe(result)
+    # One more than before who is who was learned from the corpus: the directory of people.
+    with django_assert_max_num_queries(13):
+        preview = preview_files(uploads.load(upload).files)
 
-    assert len(file.actions) == 3
+    assert len(preview["files"][0]["actions"]) == 3
 
 
 # Confirm and result
@@ -342,22 +350,24 @@ def test_confirming_imports_what_the_preview_showed_and_logs_it(client, maintain
 
 def test_confirming_deletes_the_kept_upload(client, maintainer, kept_uploads):
     preview = upload(client, january())
-    assert [path.name for path in kept_uploads.iterdir()] == [client.session[SESSION_KEY]["file"]]
+    kept = Upload.objects.get()
+    assert [path.name for path in kept_uploads.iterdir()] == [f"{kept.pk}.zip"]
 
     confirm(client, preview)
 
     assert list(kept_uploads.iterdir()) == []
-    assert SESSION_KEY not in client.session
+    assert not Upload.objects.exists()
+    assert ImportLog.objects.get().state == ImportLog.State.DONE
 
 
-def test_cancelling_deletes_the_upload_and_imports_nothing(client, maintainer):
+def test_cancelling_deletes_the_upload_and_imports_nothing(client, maintainer, kept_uploads):
     preview = upload(client, january())
-    kept = uploads.kept_path(client.session[SESSION_KEY]["file"])
 
     page = text(client.post(preview.redirect_chain[-1][0], {"cancel": "Cancel"}, follow=True))
 
     assert "Nothing was imported, and the upload is deleted." in page
-    assert not kept.exists()
+    assert list(kept_uploads.iterdir()) == []
+    assert not Upload.objects.exists()
     assert not Meeting.objects.exists()
 
 
@@ -395,12 +405,17 @@ def test_an_edited_file_updates_its_meeting_and_keeps_the_statuses(client, maint
     assert '<span class="outcome outcome-updated">updated</span>' in page
     assert "<li>Added: Write the release notes</li>" in page
     assert "<li>Text changed: “Arrange meetings” → “Arrange meetings.”</li>" in page
-    assert "<li>Removed from the minutes (kept, marked removed): Book the room</li>" in page
+    assert "Removed from the minutes (kept, marked removed): Book the room</li>" in page
+    assert "2024-01-10.md marks 1 item of the meeting of 2024-01-10 (2024-01-10.md) removed" in page
     assert "“Arrange meetings.” stays Done" in page
     assert "“Work on PRs for the 0.7 release” stays In progress" in page
     assert Item.objects.get(pk=arrange.pk).text == "Arrange meetings"  # nothing written yet
 
-    result = text(confirm(client, preview))
+    refused = text(confirm(client, preview))
+    assert "Tick the box to say you mean it, or cancel. Nothing was imported." in refused
+    assert Item.objects.get(pk=arrange.pk).text == "Arrange meetings"
+
+    result = text(confirm(client, preview, accept="1"))
 
     assert "Imported: 0 new, 1 updated, 0 unchanged, 0 failed." in result
     arrange.refresh_from_db()
@@ -414,7 +429,7 @@ def test_an_edited_file_updates_its_meeting_and_keeps_the_statuses(client, maint
 def test_a_file_uploaded_alone_updates_the_meeting_imported_from_its_folder(client, maintainer):
     import_text(JANUARY, source="team/2024-01-10.md")
 
-    confirm(client, upload(client, ("2024-01-10.md", minutes_text(JANUARY_EDITED))))
+    confirm(client, upload(client, ("2024-01-10.md", minutes_text(JANUARY_EDITED))), accept="1")
 
     assert list(Meeting.objects.values_list("source", flat=True)) == ["team/2024-01-10.md"]
     assert Item.objects.filter(text="Write the release notes").exists()
@@ -422,7 +437,7 @@ def test_a_file_uploaded_alone_updates_the_meeting_imported_from_its_folder(clie
 
 def test_a_confirm_for_another_upload_is_refused(client, maintainer):
     upload(client, january())
-    other = reverse("admin:meetings_meeting_import_preview", args=["0" * 64])
+    other = reverse("admin:meetings_meeting_import_preview", args=[uuid.uuid4()])
 
     page = text(client.post(other, {"confirm": "Import"}, follow=True))
 
@@ -431,30 +446,44 @@ def test_a_confirm_for_another_upload_is_refused(client, maintainer):
     assert not Meeting.objects.exists()
 
 
-def test_a_newer_upload_replaces_the_one_waiting_so_the_old_preview_cannot_be_confirmed(
-    client, maintainer
-):
-    first = upload(client, january())
-    second = upload(client, GOOD)
-
-    page = text(confirm(client, first))
-
-    assert "That preview is out of date" in page
-    assert not Meeting.objects.exists()
-    confirm(client, second)
-    assert list(Meeting.objects.values_list("source", flat=True)) == ["2024-02-07.md"]
-
-
-def test_an_expired_preview_cannot_be_confirmed(client, maintainer):
+def test_an_import_that_stops_says_so_and_offers_to_run_it_again(client, maintainer, monkeypatch):
     preview = upload(client, january())
-    kept = uploads.kept_path(client.session[SESSION_KEY]["file"])
-    old = time.time() - uploads.MAX_AGE - 1
-    os.utime(kept, (old, old))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("connection lost")
+
+    monkeypatch.setattr("meetings.tasks.import_many", broken)
+    page = text(confirm(client, preview))
+
+    assert "Interrupted</span> after 0 of 1 files." in page
+    assert "The import stopped: RuntimeError. Run it again to finish it." in page
+    assert "Run the import again" in page
+    assert ImportLog.objects.get().state == ImportLog.State.INTERRUPTED
+    assert Upload.objects.exists()  # kept, to run it again
+
+
+def test_another_users_upload_cannot_be_previewed_or_confirmed(client, maintainer):
+    preview = upload(client, january())
+    other = make_user("olga", is_staff=True)
+    other.user_permissions.add(*Permission.objects.filter(codename="add_meeting"))
+    client.force_login(other)
 
     page = text(confirm(client, preview))
 
     assert "That preview is out of date" in page
-    assert not kept.exists()
+    assert not Meeting.objects.exists()
+    assert Upload.objects.exists()
+
+
+def test_an_expired_preview_cannot_be_confirmed(client, maintainer, kept_uploads):
+    preview = upload(client, january())
+    Upload.objects.update(created=timezone.now() - dt.timedelta(seconds=uploads.MAX_AGE + 1))
+
+    page = text(confirm(client, preview))
+
+    assert "That preview is out of date" in page
+    assert not Upload.objects.exists()
+    assert list(kept_uploads.iterdir()) == []
     assert not Meeting.objects.exists()
 
 
@@ -691,7 +720,7 @@ def test_an_upload_larger_than_a_zip_may_be_gets_a_friendly_page(client, maintai
 
     assert response.status_code == 413
     assert "one upload may send 66,536 bytes at most" in text(response)
-    assert SESSION_KEY not in client.session
+    assert not Upload.objects.exists()
 
 
 # Re-import from disk
@@ -725,7 +754,7 @@ def test_reimporting_a_changed_file_previews_the_update_and_imports_it(
     assert f"From <strong>{minutes_root}</strong>" in text(preview)
     assert '<span class="outcome outcome-updated">updated</span>' in text(preview)
     assert not Item.objects.filter(text="Write the release notes").exists()
-    confirm(client, preview)
+    confirm(client, preview, accept="1")
     assert Item.objects.filter(text="Write the release notes").exists()
     assert ImportLog.objects.get().files == ["team/2024-01-10.md"]
 
@@ -753,4 +782,4 @@ def test_reimporting_a_meeting_whose_file_is_gone_names_it(client, maintainer, m
     page = text(reimport(client, Meeting.objects.get()))
 
     assert f"No file under {minutes_root} for: team/2024-01-10.md." in page
-    assert SESSION_KEY not in client.session
+    assert not Upload.objects.exists()

@@ -1,11 +1,14 @@
 """Importing minutes through the admin in a real browser: upload, preview, confirm."""
 
+import zipfile
+
 import pytest
 from django.contrib.auth.models import Permission
 from playwright.sync_api import expect
 
 from meetings.models import ImportLog, Item, Meeting
 from tests.conftest import SAMPLES, make_user
+from tests.processes import environment, running, worker_command
 
 
 @pytest.fixture
@@ -53,3 +56,40 @@ def test_a_maintainer_uploads_minutes_sees_the_preview_and_confirms(live_server,
     }
     assert Item.objects.filter(text="Draft the 1.0 release plan.").exists()
     assert ImportLog.objects.get().user == maintainer
+
+
+@pytest.fixture
+def task_worker(maintainer, settings, tmp_path):
+    """A real task worker on the test database; more than two files go to it."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.IMPORT_INLINE_FILES = 2
+    with running(worker_command(), environment(), tmp_path / "worker.log") as process:
+        yield process
+
+
+def test_a_long_preview_and_import_show_their_progress_and_then_their_result(
+    live_server, page, maintainer, task_worker, tmp_path
+):
+    folder = tmp_path / "minutes.zip"
+    files = sorted(SAMPLES.glob("*/*.md"))
+    with zipfile.ZipFile(folder, "w") as archive:
+        for path in files:
+            archive.write(path, f"minutes/{path.relative_to(SAMPLES)}")
+    count = len(files)
+    log_in(page, live_server.url, maintainer)
+
+    page.goto(f"{live_server.url}/admin/meetings/meeting/import/")
+    page.set_input_files("input[name=files]", folder)
+    page.get_by_role("button", name="Preview").click()
+
+    # The worker reads the files; htmx follows it, then shows the whole preview.
+    expect(page.get_by_text(f"{count} new, 0 updated, 0 unchanged")).to_be_visible(timeout=60_000)
+    assert not Meeting.objects.exists()
+    page.get_by_role("button", name=f"Import {count} files").click()
+
+    expect(page.locator("h1")).to_have_text("Import result")
+    expect(page.get_by_text(f"{count} new, 0 updated, 0 unchanged, 0 failed")).to_be_visible(
+        timeout=60_000
+    )
+    assert Meeting.objects.count() == count
+    assert ImportLog.objects.get().state == ImportLog.State.DONE

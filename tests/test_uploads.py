@@ -1,15 +1,15 @@
 """Reading uploaded minutes within limits, and keeping them from preview to confirm."""
 
+import datetime as dt
 import io
-import os
-import tempfile
-import time
 import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from meetings import uploads
+from meetings.models import ImportLog, Upload
 from meetings.uploads import Batch, UploadError, read_uploads
 
 MINUTES = b"---\ndatetime: 2024-01-10\n---\n\n## TODOs\n\n* RD: Arrange meetings\n"
@@ -17,10 +17,10 @@ OTHER = b"---\ndatetime: 2024-01-17\n---\n\n## TODOs\n\n* RD: Book the room\n"
 
 
 @pytest.fixture(autouse=True)
-def kept_uploads(tmp_path, monkeypatch):
-    """Uploads waiting for confirmation go to this test's own temporary folder."""
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    return tmp_path
+def kept_uploads(tmp_path, settings):
+    """Uploads waiting for confirmation go to this test's own storage folder."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path / "media"
 
 
 def zipped(*members, compression=zipfile.ZIP_DEFLATED):
@@ -260,20 +260,35 @@ def test_a_source_outside_the_folder_is_not_read(tmp_path):
     assert missing == ["../secret.md"]
 
 
-# Keeping a batch from preview to confirm
+# Keeping a batch from preview to confirm: in the storage, with a row
 
 
-def test_a_kept_batch_loads_with_its_digest_and_not_with_another():
+def age(upload, seconds):
+    Upload.objects.filter(pk=upload.pk).update(
+        created=timezone.now() - dt.timedelta(seconds=seconds)
+    )
+
+
+@pytest.mark.django_db
+def test_a_kept_batch_is_in_the_storage_with_its_row_and_loads_whole(kept_uploads):
     batch = Batch("minutes.zip", [("a.md", MINUTES), ("b.md", UploadError("bad"))], ["x: skipped"])
-    name = uploads.keep(batch)
-    try:
-        loaded = uploads.load(name, batch.digest)
-        assert loaded.files[0] == ("a.md", MINUTES)
-        assert str(loaded.files[1][1]) == "bad"
-        assert loaded.skipped == ["x: skipped"]
-        assert uploads.load(name, "0" * 64) is None
-    finally:
-        uploads.discard(name)
+
+    upload = uploads.keep(batch, None)
+
+    assert [p.name for p in (kept_uploads / uploads.FOLDER).iterdir()] == [f"{upload.pk}.zip"]
+    assert (upload.origin, upload.count, upload.digest) == ("minutes.zip", 2, batch.digest)
+    loaded = uploads.load(Upload.objects.get())
+    assert loaded.files[0] == ("a.md", MINUTES)
+    assert str(loaded.files[1][1]) == "bad"
+    assert loaded.skipped == ["x: skipped"]
+
+
+@pytest.mark.django_db
+def test_a_kept_batch_whose_bytes_are_not_what_was_uploaded_does_not_load():
+    upload = uploads.keep(Batch("a.md", [("a.md", MINUTES)]), None)
+    upload.digest = "0" * 64
+
+    assert uploads.load(upload) is None
 
 
 def test_the_digest_changes_with_any_byte():
@@ -283,36 +298,38 @@ def test_the_digest_changes_with_any_byte():
     assert one.digest != other.digest
 
 
-def test_a_kept_batch_is_deleted_once():
-    name = uploads.keep(Batch("a.md", [("a.md", MINUTES)]))
+@pytest.mark.django_db
+def test_discarding_an_upload_deletes_its_row_and_its_bytes(kept_uploads):
+    upload = uploads.keep(Batch("a.md", [("a.md", MINUTES)]), None)
 
-    assert uploads.discard(name) is True
-    assert uploads.discard(name) is False
-    assert uploads.load(name, "") is None
+    uploads.discard(upload)
+    uploads.discard(upload)  # a second time is no error
 
-
-def test_an_expired_batch_does_not_load_and_is_deleted():
-    batch = Batch("a.md", [("a.md", MINUTES)])
-    name = uploads.keep(batch)
-    path = uploads.kept_path(name)
-    old = time.time() - uploads.MAX_AGE - 1
-    os.utime(path, (old, old))
-
-    assert uploads.load(name, batch.digest) is None
-    assert not path.exists()
+    assert not Upload.objects.exists()
+    assert list((kept_uploads / uploads.FOLDER).iterdir()) == []
+    assert uploads.load(upload) is None
 
 
-def test_keeping_a_batch_sweeps_out_expired_ones():
-    stale = uploads.keep(Batch("a.md", [("a.md", MINUTES)]))
-    old = time.time() - uploads.MAX_AGE - 1
-    os.utime(uploads.kept_path(stale), (old, old))
+@pytest.mark.django_db
+def test_keeping_a_batch_sweeps_out_expired_ones(kept_uploads):
+    stale = uploads.keep(Batch("a.md", [("a.md", MINUTES)]), None)
+    age(stale, uploads.MAX_AGE + 1)
 
-    fresh = uploads.keep(Batch("b.md", [("b.md", OTHER)]))
+    fresh = uploads.keep(Batch("b.md", [("b.md", OTHER)]), None)
 
-    assert not uploads.kept_path(stale).exists()
-    assert uploads.discard(fresh)
+    assert list(Upload.objects.all()) == [fresh]
+    assert [p.name for p in (kept_uploads / uploads.FOLDER).iterdir()] == [f"{fresh.pk}.zip"]
 
 
-@pytest.mark.parametrize("name", ["../../etc/passwd", "/tmp/x.zip", "other.zip", None])
-def test_only_names_of_kept_batches_are_paths(name):
-    assert uploads.kept_path(name) is None
+@pytest.mark.django_db
+def test_the_files_of_an_unfinished_import_are_kept_to_run_it_again_for_a_while():
+    interrupted = uploads.keep(Batch("a.md", [("a.md", MINUTES)]), None)
+    ImportLog.objects.create(upload=interrupted, state=ImportLog.State.INTERRUPTED)
+    age(interrupted, uploads.MAX_AGE + 1)
+    abandoned = uploads.keep(Batch("b.md", [("b.md", OTHER)]), None)
+    ImportLog.objects.create(upload=abandoned, state=ImportLog.State.INTERRUPTED)
+    age(abandoned, uploads.RESUME_MAX_AGE + 1)
+
+    uploads.sweep()
+
+    assert list(Upload.objects.all()) == [interrupted]

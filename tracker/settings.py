@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "meetings",
 ]
 
@@ -314,3 +316,24 @@ PEOPLE_WINDOW_DAYS = env_int("PEOPLE_WINDOW_DAYS", 183)
 # many files; one upload request may send no more than such a zip (and its form).
 MINUTES_ZIP_MAX_BYTES = env_int("MINUTES_ZIP_MAX_BYTES", 50 * 1024 * 1024)
 MINUTES_ZIP_MAX_FILES = env_int("MINUTES_ZIP_MAX_FILES", 2000)
+
+# Background work (imports of more than a few files): Django's tasks framework,
+# backported for 5.2. The default backend keeps the queue in the database and
+# `manage.py db_worker` runs it; another backend (RQ...) is a change of TASKS_BACKEND.
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# Up to this many files, the admin previews and imports within the request;
+# more go to the task worker, and the admin shows their progress.
+IMPORT_INLINE_FILES = env_int("IMPORT_INLINE_FILES", 5)
+# A running import that has not moved on for this long is shown as interrupted.
+IMPORT_STALE_SECONDS = env_int("IMPORT_STALE_SECONDS", 120)
+# Uploads awaiting confirmation live in the default storage (shared by every web
+# server), under MEDIA_ROOT unless STORAGES says otherwise.
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media"))
+# The cache in the database, so that every web server and worker sees one cache
+# (`manage.py createcachetable` makes its table).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "tracker_cache",
+    }
+}
