@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from meetings.minutes import limits
 from meetings.models import Alias, Meeting, Merge, Owner, Person, Speaker, Team, name_key
 from meetings.people import learn, merge, resolve, unresolved_names
+from meetings.people.lookup import named
 
 
 class AliasFormSet(forms.BaseInlineFormSet):
@@ -279,7 +280,7 @@ class MapNameForm(forms.ModelForm):
 
     def clean_person(self):
         handle = self.cleaned_data["person"]
-        person = Person.objects.spelled(handle)
+        person = named(handle).person
         if person is None:
             raise ValidationError(f"No one is written “{handle}”.")
         return person

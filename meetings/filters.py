@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from meetings.models import Item, Meeting, Mention, Team
+from meetings.people.lookup import named
 
 # Stable pages need a unique last key, and items never changed sort last either way.
 SORTS = {
@@ -122,6 +123,11 @@ class ItemFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
 
     def filter_owner(self, queryset, name, value):
+        # A spelling that names one person: their items. One that could be several
+        # people (`SK`, `Paul`): the items written so, and the people, for the page to say.
+        self.owner = named(value)
+        if self.owner.person is not None:
+            return queryset.of_person(self.owner.person)
         return queryset.of_owner(value)
 
     def filter_meeting(self, queryset, name, value):

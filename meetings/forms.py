@@ -3,6 +3,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import formats, timezone
 
 from meetings.models import Item, Person
+from meetings.people.lookup import named
 
 # What an item's status form offers, by the status it has: (new status, button text).
 NEXT_STATUSES = {
@@ -99,7 +100,7 @@ class OwnerForm(forms.Form):
 
     def clean_person(self):
         text = self.cleaned_data["person"]
-        person = Person.objects.spelled(text)
+        person = named(text).person
         if person is None:
             raise forms.ValidationError(f"No one in the minutes is written “{text}”.")
         return person

@@ -65,34 +65,6 @@ def validate_name(text):
         raise ValidationError("A name needs at least one letter or digit.", code="no_letters")
 
 
-class PersonQuerySet(models.QuerySet):
-    def spelled(self, text):
-        """The one person ``text`` names: handle, full name, or a spelling the minutes use for them.
-
-        A spelling the minutes use (``Simon``, ``SK``) names a person when every
-        owner, speaker and participant written so that is someone is that one
-        person; otherwise (``CV``, two people in two teams) it names no one.
-        """
-        key = name_key(text)
-        if not key:
-            return None
-        found = self.filter(Q(key=key) | Q(slug=text.strip().lower())).first()
-        if found is not None:
-            return found
-        alias = Alias.objects.filter(key=key, team=None).select_related("person").first()
-        if alias is not None:
-            return alias.person
-        people = set()
-        for model in (Owner, Speaker):
-            written = model.objects.filter(key=key, person__isnull=False).order_by()
-            people |= set(written.values_list("person", flat=True).distinct()[:2])
-        named = Participant.objects.filter(name__iexact=text.strip(), person__isnull=False)
-        people |= set(named.order_by().values_list("person", flat=True).distinct()[:2])
-        if len(people) == 1:
-            return self.filter(pk=people.pop()).first()
-        return None
-
-
 class Person(models.Model):
     name = models.CharField(max_length=limits.NAME, help_text="How the tracker shows this person.")
     handle = models.CharField(max_length=limits.NAME, unique=True)
@@ -118,8 +90,6 @@ class Person(models.Model):
             "becomes this person at once; any other account's claim waits for approval."
         ),
     )
-
-    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["handle"]
@@ -449,16 +419,11 @@ class ItemQuerySet(models.QuerySet):
         return self.filter(meeting__teams=team)
 
     def of_owner(self, text):
-        """Items of an owner as the items list names one: any spelling of a person, or a name.
+        """Items whose owners the minutes write as ``text``, whoever they are."""
+        return self.filter(pk__in=Owner.objects.filter(key=name_key(text)).values("item"))
 
-        A spelling that names one person (handle, full name, first name,
-        initials where unambiguous) means that person's items, group items
-        included, and only theirs; any other text finds the owners written so.
-        """
-        person = Person.objects.spelled(text)
-        if person is None:
-            return self.filter(pk__in=Owner.objects.filter(key=name_key(text)).values("item"))
-        # Their items, and owners written exactly as their handle that no one resolved yet.
+    def of_person(self, person):
+        """The person's items, and owners written exactly as their handle not resolved yet."""
         written = Owner.objects.filter(key=person.key, person=None, is_group=False)
         return self.owned_by(person) | self.filter(pk__in=written.values("item"))
 

@@ -72,7 +72,11 @@ def test_filtering_by_any_spelling_of_a_person_shows_all_their_items_and_only_th
 
 
 def test_initials_two_people_share_name_no_one_and_show_the_items_written_so(reader, community):
-    assert Person.objects.spelled("SK") is None
+    html = page(reader.get("/items/", {"owner": "SK"}))
+
+    assert "“SK” could be" in html
+    assert ">Sairaj Kodilkar</a> or <a" in html
+    assert ">Simon Kuenzer</a>:" in html
     assert shown(reader, "SK") == sorted(
         [TASKS["SK", "2022-06-20"], TASKS["SK", "2024-01-10"], TASKS["SK", "2024-01-17"]]
     )
@@ -219,3 +223,26 @@ def test_saying_who_an_owner_is_needs_a_post(client, unsure):
     client.force_login(make_user("staff", is_staff=True))
 
     assert client.get(f"/items/{unsure.item.pk}/owners/{unsure.pk}/").status_code == 405
+
+
+def test_a_first_name_two_people_have_names_both_and_picks_neither(reader):
+    import_text(minutes(["PaulU", "PaulV"], ["PU", "PV"]), source="c/01.md")
+
+    html = page(reader.get("/items/", {"owner": "Paul"}))
+
+    assert "“Paul” could be" in html
+    assert ">PaulU</a> or <a" in html
+    assert "PU on 2024-01-10" not in html
+
+
+def test_a_full_name_with_or_without_accents_names_the_person(reader):
+    import_text(minutes(["Răzvan Deaconescu", "RăzvanD"], ["RD"]), source="c/01.md")
+
+    for spelling in ["Răzvan Deaconescu", "Razvan Deaconescu", "razvan deaconescu"]:
+        assert TASKS["RD", "2024-01-10"] in page(reader.get("/items/", {"owner": spelling}))
+
+
+def test_a_name_no_one_has_says_so(reader, community):
+    html = page(reader.get("/items/", {"owner": "Zed"}))
+
+    assert "No one in the minutes is named “Zed”" in html

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from meetings.models import Item, Meeting, Owner, Participant, Person, Speaker, name_key
+from meetings.people.lookup import named
 from meetings.views.common import count_of, paginate, reader_required, render_page
 from meetings.views.items import Echo
 
@@ -95,7 +96,7 @@ def person(request, slug):
     person = Person.objects.filter(slug=slug).first()
     if person is None:
         # An old link by handle, or any spelling of one person: their page.
-        person = Person.objects.spelled(slug)
+        person = named(slug).person
         if person is None:
             raise Http404("No one in the minutes has this name.")
         return redirect(person, permanent=True)
