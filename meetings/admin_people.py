@@ -4,6 +4,8 @@ Every save path here resolves again the names it may change, in bulk, so
 that the owners and speakers of past meetings follow at once.
 """
 
+from collections import Counter
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -277,6 +279,9 @@ class MapNameForm(forms.ModelForm):
         self.fields["team"].empty_label = "every team"
 
     merge_offer = None
+    override = forms.BooleanField(required=False, label="Change those too")
+    # How many owners and speakers written so are someone else now, by person.
+    overridden = None
 
     def clean_person(self):
         handle = self.cleaned_data["person"]
@@ -296,7 +301,29 @@ class MapNameForm(forms.ModelForm):
                 f"“{text}” is the handle of the person record {holder}. If it is "
                 f"{person} too, merge the two."
             )
+        if person is not None and not self.cleaned_data.get("override"):
+            # A mapping must not quietly take items from the people they belong to.
+            others = self.others_written_so(name_key(text), person, self.cleaned_data.get("team"))
+            if others:
+                self.overridden = others
+                named = ", ".join(f"{p} ({n})" for p, n in others)
+                raise ValidationError(
+                    f"“{text}” already names someone else in the minutes: {named}. Map it in "
+                    "one team, or tick “Change those too”."
+                )
         return super().clean()
+
+    @staticmethod
+    def others_written_so(key, person, team):
+        """[(person, how many owners and speakers)] written ``key`` that are someone else."""
+        counts = Counter()
+        for model, meeting in ((Owner, "item__meeting"), (Speaker, "statement__topic__meeting")):
+            rows = model.objects.filter(key=key, person__isnull=False).exclude(person=person)
+            if team is not None:
+                rows = rows.filter(**{f"{meeting}__teams": team})
+            counts.update(rows.values_list("person", flat=True))
+        people = Person.objects.in_bulk(counts)
+        return [(people[pk], n) for pk, n in counts.most_common()]
 
 
 def _map_form(entry, number, failed):

@@ -469,3 +469,31 @@ def test_staff_who_may_not_change_people_cannot_merge(staff):
 
     assert staff.post(MERGE, {"ids": ids, "confirm": "1"}).status_code == 403
     assert Person.objects.count() == 2
+
+
+def test_mapping_a_name_that_names_someone_else_elsewhere_asks_first(admin_client):
+    import_text(minutes(["Terry", "RăzvanD"], owners=["TL"], texts=["Randomize"]), source="s/1.md")
+    import_text(
+        minutes(["Tianyi", "Teodora"], owners=["TL"], teams=["app-compat"], texts=["GOT"]),
+        source="a/1.md",
+    )
+    assert Owner.objects.get(name="TL", item__meeting__source="s/1.md").person.handle == "Terry"
+
+    page = admin_client.post(
+        UNRESOLVED, {"text": "TL", "person": "Tianyi", "team": ""}
+    ).content.decode()
+
+    assert "“TL” already names someone else in the minutes: Terry (1)" in page
+    assert "Change those too" in page
+    assert not Alias.objects.exists()
+    assert Owner.objects.get(name="TL", item__meeting__source="s/1.md").person.handle == "Terry"
+
+    app_compat = Team.objects.get(name="app-compat")
+    admin_client.post(UNRESOLVED, {"text": "TL", "person": "Tianyi", "team": app_compat.pk})
+
+    assert Owner.objects.get(name="TL", item__meeting__source="a/1.md").person.handle == "Tianyi"
+    assert Owner.objects.get(name="TL", item__meeting__source="s/1.md").person.handle == "Terry"
+
+    admin_client.post(UNRESOLVED, {"text": "TL", "person": "Tianyi", "team": "", "override": "on"})
+
+    assert Owner.objects.get(name="TL", item__meeting__source="s/1.md").person.handle == "Tianyi"
