@@ -191,16 +191,19 @@ class Clusters:
         human.add(read, self.count.get(read.key, 0))
         self.of_key[read.key] = human
 
+    def settle(self, read, fits):
+        """One human fits: theirs. None: a human of its own. Several: decided per meeting."""
+        if len(fits) == 1:
+            self.put(read, fits[0])
+        elif not fits:
+            self.humans.append(Human())
+            self.put(read, self.humans[-1])
+        else:
+            self.ambiguous[read.key] = fits
+
     def build(self):
         for read in self.free(Kind.FULL):
-            fits = [h for h in self.humans if self.same_full(h, read)]
-            if len(fits) == 1:
-                self.put(read, fits[0])
-            elif not fits:
-                self.humans.append(Human())
-                self.put(read, self.humans[-1])
-            else:
-                self.ambiguous[read.key] = fits
+            self.settle(read, [h for h in self.humans if self.same_full(h, read)])
         for read in self.free(Kind.HANDLE):
             fits = [
                 h
@@ -208,26 +211,13 @@ class Clusters:
                 if read.initial in h.letters and any(f.startswith(read.first) for f in h.firsts)
             ]
             exact = [h for h in fits if read.first in h.firsts]
-            fits = exact if len(exact) == 1 else fits
-            if len(fits) == 1:
-                self.put(read, fits[0])
-            elif not fits:
-                self.humans.append(Human())
-                self.put(read, self.humans[-1])
-            else:
-                self.ambiguous[read.key] = fits
+            self.settle(read, exact if len(exact) == 1 else fits)
         for read in self.free(Kind.FIRST):
             fits = [h for h in self.humans if read.first in h.firsts or read.key in h.nicknames]
             if not fits:
                 fits = [h for h in self.humans if any(is_typo(read.first, f) for f in h.firsts)]
                 fits = [h for h in fits if not self.met_together(h, read)]
-            if len(fits) == 1:
-                self.put(read, fits[0])
-            elif not fits:
-                self.humans.append(Human())
-                self.put(read, self.humans[-1])
-            else:
-                self.ambiguous[read.key] = fits
+            self.settle(read, fits)
         handles = Counter(
             first + letter
             for human in self.humans
