@@ -87,3 +87,8 @@ def test_no_path_or_search_fails(reader, path, value):
     response = reader.get(path.format(quote(value, safe="")))
 
     assert response.status_code < 500
+
+
+@pytest.mark.parametrize("url", ["/people/%00/", "/people/?q=%00", "/people/?format=csv&q=a%00b"])
+def test_a_nul_in_a_name_names_no_one_on_any_database(reader, url):
+    assert reader.get(url).status_code in (200, 404)

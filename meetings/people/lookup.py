@@ -22,6 +22,8 @@ def named(text):
     or full name's); else, when every owner, speaker and participant written
     so that is someone is the same person, that one.
     """
+    # PostgreSQL stores no NUL, so no name has one: `%00` in a URL names no one.
+    text = text.replace("\x00", "")
     key = name_key(text)
     if not key:
         return Named(None)

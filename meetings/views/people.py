@@ -24,7 +24,8 @@ def people(request):
         open_items=count_of(named),
         meetings_attended=count_of(Participant.objects.filter(person=OuterRef("pk"))),
     )
-    query = request.GET.get("q", "").strip()
+    # No name holds a NUL (PostgreSQL could not even compare one).
+    query = request.GET.get("q", "").replace("\x00", "").strip()
     if query:
         spelled = Participant.objects.filter(name__icontains=query).values("person")
         everyone = everyone.filter(
@@ -93,7 +94,7 @@ def roster_csv(people):
 @require_safe
 @reader_required
 def person(request, slug):
-    person = Person.objects.filter(slug=slug).first()
+    person = Person.objects.filter(slug=slug).first() if "\x00" not in slug else None
     if person is None:
         # An old link by handle, or any spelling of one person: their page.
         person = named(slug).person
