@@ -136,18 +136,40 @@ CHROMIUM_ARGS = [
 NO_CHROMIUM = "chromium not installed: browser tests skipped"
 
 
-def pytest_collection_modifyitems(items):
-    """A test that drives a browser is a browser test (`-m "not browser"` leaves them out)."""
+def pytest_collection_modifyitems(config, items):
+    """A test that drives a browser is a browser test (`-m "not browser"` leaves them out).
+
+    Tests of what only PostgreSQL does (two servers on one database, a backend
+    killed mid-file) belong to the PostgreSQL pass: on SQLite they are left out
+    rather than skipped, and the summary says so.
+    """
+    from django.conf import settings
+
+    on_postgresql = "postgresql" in settings.DATABASES["default"]["ENGINE"]
+    kept, left_out = [], []
     for item in items:
         if "browser" in item.fixturenames:
             item.add_marker(pytest.mark.browser)
+        if item.get_closest_marker("postgresql") and not on_postgresql:
+            left_out.append(item)
+        else:
+            kept.append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+        config._postgresql_only = len(left_out)
 
 
-def pytest_terminal_summary(terminalreporter):
+def pytest_terminal_summary(terminalreporter, config):
     """Say once why the browser tests did not run, even under `pytest -q`."""
     skipped = [r for r in terminalreporter.stats.get("skipped", []) if "browser" in r.keywords]
     if skipped and not CHROMIUM.exists():
         terminalreporter.write_line(f"{NO_CHROMIUM} ({len(skipped)} tests)")
+    left_out = getattr(config, "_postgresql_only", 0)
+    if left_out:
+        terminalreporter.write_line(
+            f"{left_out} PostgreSQL-only tests left out here: they run in the PostgreSQL pass"
+        )
 
 
 @pytest.fixture(scope="session")

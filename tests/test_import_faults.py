@@ -153,7 +153,7 @@ def test_the_command_says_the_database_is_unavailable(monkeypatch, tmp_path):
         call_command("import_minutes", str(tmp_path), stdout=StringIO(), stderr=StringIO())
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="kills a PostgreSQL backend")
+@pytest.mark.postgresql  # kills a PostgreSQL backend
 def test_a_connection_the_server_ends_mid_file_is_opened_again(monkeypatch, no_waiting):
     import psycopg
 

@@ -22,6 +22,9 @@ from meetings.models import ImportLog, Meeting, Upload
 from tests.conftest import make_user, minutes_text
 from tests.processes import environment, gunicorn_command, running, wait_for_port
 
+# Two web servers share one PostgreSQL database; SQLite is one host's file.
+pytestmark = pytest.mark.postgresql
+
 PORTS = (8101, 8102)
 IMPORT = "/admin/meetings/meeting/import/"
 
