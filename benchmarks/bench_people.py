@@ -89,8 +89,8 @@ def main():
     known = median_time(args.runs, lambda: import_one("Cezar"), before=forget_it)
     newcomer = median_time(args.runs, lambda: import_one("Zoltan Newman"), before=forget_it)
     print(f"resolve_people over the real corpus ({owners} owners): {resolving:.2f} s")
-    print(f"importing one new meeting of known people: {known * 1000:.0f} ms")
-    print(f"importing one new meeting with a newcomer: {newcomer * 1000:.0f} ms")
+    print(f"importing one new meeting of known people: {known * 1000:.1f} ms")
+    print(f"importing one new meeting with a newcomer: {newcomer * 1000:.1f} ms")
 
 
 if __name__ == "__main__":

@@ -55,6 +55,7 @@ from meetings.models import (
 )
 from meetings.people import Directory, is_group, learn, resolve
 from meetings.people.names import Kind, spelling
+from meetings.people.resolving import SCOPED_MEETINGS
 
 logger = logging.getLogger(__name__)
 
@@ -385,9 +386,11 @@ class Importer:
         self.started = timezone.now()
         # What the database already holds that the files may meet, read in a few
         # queries up front rather than a few for each file.
+        sources = list(sources)
+        self.files = len(sources)
         self.existing = {
             meeting.source: meeting
-            for chunk in _chunks(list(sources))
+            for chunk in _chunks(sources)
             for meeting in Meeting.objects.filter(source__in=chunk)
         }
         self.by_name_and_date = {}
@@ -564,12 +567,6 @@ class Importer:
         unsure = [name for person, name in participants if person is None]
         participants = [(person, name) for person, name in participants if person is not None]
         self.directory.add_meeting(meeting, [team.pk for team in teams], participants, unsure)
-        if result.outcome == Outcome.UPDATED:
-            meeting.agenda.all().delete()
-            meeting.topics.all().delete()
-        self.write_discussion(meeting, minutes)
-        self.write_items(meeting, teams, minutes, result)
-        self.write_done_suggestions(meeting, teams, minutes, result.outcome)
         self.directory.add_written(
             [(meeting.pk, line.owners) for line in _lines(minutes)],
             [
@@ -579,7 +576,17 @@ class Importer:
                 for name in s.speakers
             ],
         )
-        resolve(meetings=[meeting], directory=self.directory)
+        # Owners and speakers are resolved as they are written, not updated after.
+        resolver = self.directory.resolver(meeting.pk)
+        if result.outcome == Outcome.UPDATED:
+            meeting.agenda.all().delete()
+            meeting.topics.all().delete()
+        self.write_discussion(meeting, minutes, resolver)
+        self.write_items(meeting, teams, minutes, result, resolver)
+        self.write_done_suggestions(meeting, teams, minutes, result.outcome)
+        if result.outcome == Outcome.UPDATED:
+            # The items kept, under the participants and teams the file gives now.
+            resolve(meetings=[meeting], directory=self.directory)
         result.meeting = meeting
         result.action_items = len(minutes.action_items)
         result.decisions = len(minutes.decisions)
@@ -601,7 +608,8 @@ class Importer:
     @property
     def directory(self):
         if self._directory is None:
-            self._directory = Directory.load()
+            # A few files ask the database who was around each meeting; many read it all.
+            self._directory = Directory.load(activity=self.files > SCOPED_MEETINGS)
         return self._directory
 
     def forget_directory(self):
@@ -729,7 +737,7 @@ class Importer:
 
     # Content
 
-    def write_discussion(self, meeting, minutes):
+    def write_discussion(self, meeting, minutes, resolver):
         AgendaItem.objects.bulk_create(
             AgendaItem(meeting=meeting, text=item.text, line=item.line, position=position)
             for position, item in enumerate(minutes.agenda)
@@ -745,12 +753,12 @@ class Importer:
         )
         parsed_statements = [s for t in minutes.topics for s in t.statements]
         Speaker.objects.bulk_create(
-            _name_ref(Speaker, name, position, statement=statement)
+            _name_ref(Speaker, name, position, resolver, statement=statement)
             for statement, parsed in zip(statements, parsed_statements, strict=True)
             for position, name in enumerate(parsed.speakers)
         )
 
-    def write_items(self, meeting, teams, minutes, result):
+    def write_items(self, meeting, teams, minutes, result, resolver):
         lines = _lines(minutes)
         old = (
             list(meeting.mentions.select_related("item"))
@@ -784,9 +792,9 @@ class Importer:
             for line, (match, weaker) in zip(actions, found, strict=True):
                 line.match, line.weaker = match, weaker
         repeated = [line for line in new if line.match]
-        self.add_mentions(meeting, repeated)
+        self.add_mentions(meeting, repeated, resolver)
         fresh = [line for line in new if not line.match]
-        self.create_items(meeting, fresh)
+        self.create_items(meeting, fresh, resolver)
         result.added.extend(line.text for line in new)
         result.linked = len(repeated)
         Item.objects.filter(pk__in={m.item_id for m in touched}).refresh_from_mentions()
@@ -802,7 +810,7 @@ class Importer:
             suggest_done(meeting, teams, said), ignore_conflicts=True
         )
 
-    def add_mentions(self, meeting, repeated):
+    def add_mentions(self, meeting, repeated, resolver):
         """Lines that repeat an open item become mentions of it; owners follow the minutes."""
         Mention.objects.bulk_create(
             Mention(
@@ -841,7 +849,7 @@ class Importer:
             return
         Owner.objects.filter(item__in=[item for _, item in changed]).delete()
         Owner.objects.bulk_create(
-            _name_ref(Owner, name, position, item=item)
+            _name_ref(Owner, name, position, resolver, item=item)
             for line, item in changed
             for position, name in enumerate(line.owners)
         )
@@ -857,7 +865,7 @@ class Importer:
             for line, item in changed
         )
 
-    def create_items(self, meeting, lines):
+    def create_items(self, meeting, lines, resolver):
         items = Item.objects.bulk_create(
             Item(
                 kind=line.kind,
@@ -880,7 +888,7 @@ class Importer:
             for item, line in zip(items, lines, strict=True)
         )
         Owner.objects.bulk_create(
-            _name_ref(Owner, name, position, item=item)
+            _name_ref(Owner, name, position, resolver, item=item)
             for item, line in zip(items, lines, strict=True)
             for position, name in enumerate(line.owners)
         )
@@ -1000,12 +1008,16 @@ def _chunks(values, size=500):
         yield values[start : start + size]
 
 
-def _name_ref(model, name, position, **fields):
-    """An owner or speaker as written; who it is, is resolved once the meeting is written."""
+def _name_ref(model, name, position, resolver, **fields):
+    """An owner or speaker as written, and who it is."""
+    found = resolver.resolve(name)
     return model(
         name=name,
         key=name_key(name),
-        is_group=is_group(name),
+        is_group=found.is_group or is_group(name),
+        person=found.person,
+        evidence=found.evidence[:300],
+        candidates=list(found.candidates),
         position=position,
         **fields,
     )

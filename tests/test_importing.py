@@ -183,7 +183,7 @@ def test_a_broken_file_writes_nothing_and_the_others_still_import():
 
 
 def test_a_failure_halfway_through_writing_a_file_leaves_nothing_of_it(monkeypatch):
-    def break_on_owners(self, meeting, new):
+    def break_on_owners(self, meeting, new, resolver):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(importing.Importer, "create_items", break_on_owners)

@@ -42,6 +42,9 @@ from meetings.people.directory import Human
 from meetings.people.names import Kind, plain, spelling
 
 CORPUS_WINDOW_DAYS = 365
+# Up to this many meetings are resolved with a directory that asks the database
+# who was around each, rather than reading every participation up front.
+SCOPED_MEETINGS = 20
 
 
 class Found(NamedTuple):
@@ -81,28 +84,50 @@ class Directory:
         self.read_written = set()
         self._inner = {}
         self._indexed = False
+        self._sorted = True
+        # Whether every participation is read (else the database is asked per meeting).
+        self.activity = True
 
     @classmethod
-    def load(cls):
+    def load(cls, *, activity=True):
+        """Everyone, and every spelling of theirs; with ``activity``, who took part where and when.
+
+        Without it (an import of a few files) the people around a meeting are
+        asked of the database for each meeting resolved, rather than every
+        participation of the corpus read up front.
+        """
         people = Person.objects.in_bulk()
         directory = cls(people, Alias.objects.select_related("team"))
+        spellings = Participant.objects.filter(person__isnull=False).order_by()
+        for person_id, name in spellings.values_list("person_id", "name").distinct():
+            directory.humans[person_id].add(spelling(name), 0)
+        directory.activity = activity
+        if activity:
+            directory.load_meetings(None)
+        return directory
+
+    def load_meetings(self, meeting_ids):
+        """Dates, teams and participants of these meetings (None: of all of them)."""
+        meetings = (
+            Meeting.objects.all()
+            if meeting_ids is None
+            else Meeting.objects.filter(pk__in=meeting_ids)
+        )
         teams = defaultdict(set)
-        for meeting_id, team_id in Meeting.teams.through.objects.values_list("meeting", "team"):
+        links = Meeting.teams.through.objects.filter(meeting__in=meetings.values("pk"))
+        for meeting_id, team_id in links.values_list("meeting", "team"):
             teams[meeting_id].add(team_id)
-        dates = dict(Meeting.objects.values_list("pk", "date"))
-        for meeting_id, date in dates.items():
-            directory.meetings[meeting_id] = (date, frozenset(teams[meeting_id]))
+        for meeting_id, date in meetings.values_list("pk", "date"):
+            self.meetings[meeting_id] = (date, frozenset(teams[meeting_id]))
         unsure = []
-        for meeting_id, person_id, name in Participant.objects.values_list(
-            "meeting_id", "person_id", "name"
-        ):
+        rows = Participant.objects.filter(meeting__in=meetings.values("pk")).order_by()
+        for meeting_id, person_id, name in rows.values_list("meeting_id", "person_id", "name"):
             if person_id is None:
                 unsure.append((meeting_id, name))
             else:
-                directory._attend(meeting_id, person_id, name)
+                self._attend(meeting_id, person_id, name)
         for meeting_id, name in unsure:
-            directory.add_unsure(meeting_id, name)
-        return directory
+            self.add_unsure(meeting_id, name)
 
     def load_written(self, meeting_ids):
         """Read the initials the minutes of these meetings write, where not read yet."""
@@ -167,6 +192,7 @@ class Directory:
                 self.people[person.pk] = person
                 self.humans[person.pk] = Human(person=person)
                 self.humans[person.pk].add(spelling(person.handle), 0)
+                self._indexed = False
             self._attend(meeting.pk, person.pk, name)
 
     def _attend(self, meeting_id, person_id, name):
@@ -175,17 +201,23 @@ class Directory:
             return
         date, team_ids = self.meetings[meeting_id]
         self.present[meeting_id][person_id] = name
-        human.add(spelling(name), 0)
+        if name not in human.spellings:
+            # A spelling new to them: the name indexes are built again when next asked.
+            human.add(spelling(name), 0)
+            self._indexed = False
         human.seen.append((date, team_ids))
         for team_id in team_ids:
             self.by_team[team_id].append((date, person_id))
-        self._indexed = False
+        self._sorted = False
 
     def _index(self):
+        if not self._sorted:
+            for entries in self.by_team.values():
+                entries.sort()
+            self._sorted = True
         if self._indexed:
             return
-        for entries in self.by_team.values():
-            entries.sort()
+        self._inner = {}
         self.by_key = defaultdict(set)
         self.by_first = defaultdict(set)
         self.by_initials = defaultdict(set)
@@ -209,11 +241,24 @@ class Directory:
         )
         return [self.people[pk] for pk in sorted(fits or ())]
 
+    def meeting(self, meeting_id):
+        """(date, team ids) of a meeting, read when not read yet."""
+        if meeting_id not in self.meetings:
+            self.load_meetings([meeting_id])
+        return self.meetings[meeting_id]
+
     def around(self, meeting_id, days):
         """The people who took part in the meeting's teams' meetings within ``days`` of it."""
         self._index()
-        date, team_ids = self.meetings[meeting_id]
+        date, team_ids = self.meeting(meeting_id)
         low, high = date - dt.timedelta(days=days), date + dt.timedelta(days=days)
+        if not self.activity:
+            rows = Participant.objects.filter(
+                person__isnull=False,
+                meeting__teams__in=team_ids,
+                meeting__date__range=(low, high),
+            )
+            return set(rows.order_by().values_list("person_id", flat=True).distinct())
         found = set()
         for team_id in team_ids:
             entries = self.by_team[team_id]
@@ -223,6 +268,20 @@ class Directory:
                     break
                 found.add(person_id)
         return found
+
+    def recent(self, date, days):
+        """Everyone who took part in any meeting within ``days`` of ``date``."""
+        window = dt.timedelta(days=days)
+        if not self.activity:
+            rows = Participant.objects.filter(
+                person__isnull=False, meeting__date__range=(date - window, date + window)
+            )
+            return set(rows.order_by().values_list("person_id", flat=True).distinct())
+        return {
+            pk
+            for pk, human in self.humans.items()
+            if any(abs(seen - date) <= window for seen, _ in human.seen)
+        }
 
     def resolver(self, meeting_id):
         return Resolver(self, meeting_id)
@@ -235,7 +294,7 @@ class Resolver:
         directory._index()
         self.directory = directory
         self.meeting_id = meeting_id
-        self.date, self.team_ids = directory.meetings[meeting_id]
+        self.date, self.team_ids = directory.meeting(meeting_id)
         self.present = directory.present.get(meeting_id, {})
         self.unsure = directory.unsure.get(meeting_id, [])
         self._around = None
@@ -249,12 +308,7 @@ class Resolver:
     def recent(self):
         """Everyone who took part in any meeting within a year of this one."""
         if self._recent is None:
-            window = dt.timedelta(days=CORPUS_WINDOW_DAYS)
-            self._recent = {
-                pk
-                for pk, human in self.directory.humans.items()
-                if any(abs(date - self.date) <= window for date, _ in human.seen)
-            }
+            self._recent = self.directory.recent(self.date, CORPUS_WINDOW_DAYS)
         return self._recent
 
     def resolve(self, name) -> Found:
@@ -369,8 +423,14 @@ def resolve(meetings=None, keys=None, *, unresolved=False, dry_run=False, direct
     refs = written_names(meetings, keys, state="unresolved" if unresolved else None)
     if not refs:
         return 0
-    directory = directory or Directory.load()
-    directory.load_written({ref.meeting_id for ref in refs})
+    meeting_ids = {ref.meeting_id for ref in refs}
+    # A few meetings: ask who was around each; many: read every participation once.
+    directory = directory or Directory.load(activity=len(meeting_ids) > SCOPED_MEETINGS)
+    directory.load_written(meeting_ids)
+    # Their dates, teams and participants in one go rather than meeting by meeting.
+    missing = meeting_ids - set(directory.meetings)
+    if missing:
+        directory.load_meetings(missing)
     resolvers = {}
     changed = defaultdict(list)
     for ref in refs:
