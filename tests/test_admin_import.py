@@ -317,8 +317,9 @@ def test_previewing_takes_a_few_queries_whatever_the_files_items(
     import_text(JANUARY, source="2024-01-10.md")
     upload = Upload.objects.get(pk=keep(("2024-01-10.md", minutes_text(JANUARY_EDITED))))
 
-    # One more than before who is who was learned from the corpus: the directory of people.
-    with django_assert_max_num_queries(13):
+    # Two more than before who is who was learned from the corpus: the directory of people
+    # and their spellings.
+    with django_assert_max_num_queries(14):
         preview = preview_files(uploads.load(upload).files)
 
     assert len(preview["files"][0]["actions"]) == 3

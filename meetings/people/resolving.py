@@ -108,19 +108,21 @@ class Directory:
 
     def load_meetings(self, meeting_ids):
         """Dates, teams and participants of these meetings (None: of all of them)."""
+        everything = meeting_ids is None
         meetings = (
-            Meeting.objects.all()
-            if meeting_ids is None
-            else Meeting.objects.filter(pk__in=meeting_ids)
+            Meeting.objects.all() if everything else Meeting.objects.filter(pk__in=meeting_ids)
         )
+        links = Meeting.teams.through.objects.all()
+        rows = Participant.objects.order_by()
+        if not everything:
+            links = links.filter(meeting__in=meeting_ids)
+            rows = rows.filter(meeting__in=meeting_ids)
         teams = defaultdict(set)
-        links = Meeting.teams.through.objects.filter(meeting__in=meetings.values("pk"))
         for meeting_id, team_id in links.values_list("meeting", "team"):
             teams[meeting_id].add(team_id)
         for meeting_id, date in meetings.values_list("pk", "date"):
             self.meetings[meeting_id] = (date, frozenset(teams[meeting_id]))
         unsure = []
-        rows = Participant.objects.filter(meeting__in=meetings.values("pk")).order_by()
         for meeting_id, person_id, name in rows.values_list("meeting_id", "person_id", "name"):
             if person_id is None:
                 unsure.append((meeting_id, name))
