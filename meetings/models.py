@@ -8,6 +8,7 @@ makes one mention per item; matching across meetings adds more.
 import datetime as dt
 import unicodedata
 import uuid
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,11 +21,12 @@ from django.utils.text import slugify
 from meetings.minutes import limits
 
 
+@lru_cache(maxsize=65536)
 def name_key(text):
     """The identity of a name: case, accents, spaces and hyphens do not count.
 
     ``RăzvanD`` and ``RazvanD`` are one person; ``Plat Re-Arch`` and
-    ``plat-rearch`` are one team.
+    ``plat-rearch`` are one team. Names repeat: the key of each is kept.
     """
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -96,10 +96,18 @@ class Directory:
         asked of the database for each meeting resolved, rather than every
         participation of the corpus read up front.
         """
-        people = Person.objects.in_bulk()
+        # Each person with every name they sign in with, in one query.
+        people, spellings = {}, []
+        rows = Person.objects.order_by().values_list(
+            "pk", "handle", "name", "key", "participations__name"
+        )
+        for pk, handle, name, key, written in rows.distinct():
+            if pk not in people:
+                people[pk] = Person(pk=pk, handle=handle, name=name, key=key)
+            if written:
+                spellings.append((pk, written))
         directory = cls(people, Alias.objects.select_related("team"))
-        spellings = Participant.objects.filter(person__isnull=False).order_by()
-        for person_id, name in spellings.values_list("person_id", "name").distinct():
+        for person_id, name in spellings:
             directory.humans[person_id].add(spelling(name), 0)
         directory.activity = activity
         if activity:
