@@ -99,7 +99,13 @@ def build(meetings, items, teams=10, people=200, seed=1):
         Team(id=i + 1, name=f"team-{i}", key=f"team{i}", slug=f"team-{i}") for i in range(teams)
     ]
     person_rows = [
-        Person(id=i + 1, name=f"Person {i}", handle=f"Person{i}", key=name_key(f"Person{i}"))
+        Person(
+            id=i + 1,
+            name=f"Person {i}",
+            handle=f"Person{i}",
+            key=name_key(f"Person{i}"),
+            slug=f"person{i}",
+        )
         for i in range(people)
     ]
     Team.objects.bulk_create(team_rows)
