@@ -29,20 +29,17 @@ run: install
 		$(BIN)/python manage.py runserver 127.0.0.1:8000'
 
 # Production on this machine: DEBUG off, gunicorn on 127.0.0.1:8000 and the task worker.
-# The environment wins; SECRET_KEY defaults to a key generated once into .secret_key.
+# The environment wins; without a SECRET_KEY, settings make one once into .secret_key.
 # Cookies are not Secure by default here (plain HTTP on 127.0.0.1): behind a TLS proxy,
 # set SECURE_COOKIES=true and SECURE_SSL_REDIRECT=true (see "Running it for a team").
 WEB_WORKERS ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
 WEB_TIMEOUT ?= 60
 SERVE_ENV = DEBUG="$${DEBUG:-false}" \
-	SECRET_KEY="$${SECRET_KEY:-$$(cat .secret_key)}" \
 	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
 	SECURE_COOKIES="$${SECURE_COOKIES:-false}" \
 	SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-false}"
 
 serve: install
-	@[ -n "$$SECRET_KEY" ] || [ -s .secret_key ] || \
-		(umask 077; $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > .secret_key)
 	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(SERVE_ENV) $(BIN)/python manage.py migrate --no-input
 	$(SERVE_ENV) $(BIN)/python manage.py createcachetable

@@ -59,13 +59,33 @@ def production():
     return env
 
 
-def test_debug_is_off_unless_asked_for_and_then_a_secret_key_is_required():
-    assert refusal({}) == (
-        "django.core.exceptions.ImproperlyConfigured: SECRET_KEY must be set when DEBUG is off "
-        "(on a developer's machine, set DEBUG=true)"
-    )
+def test_debug_is_off_unless_asked_for():
     assert settings_with({"SECRET_KEY": "x" * 50}, "DEBUG")["DEBUG"] is False
     assert settings_with({"DEBUG": "true"}, "DEBUG")["DEBUG"] is True
+
+
+def test_without_a_secret_key_one_is_made_once_for_the_install_and_kept_private(tmp_path):
+    path = tmp_path / "key"
+    env = {"SECRET_KEY_FILE": str(path)}
+
+    first = settings_with(env, "SECRET_KEY")["SECRET_KEY"]
+    again = settings_with(env, "SECRET_KEY")["SECRET_KEY"]
+
+    assert len(first) >= 50
+    assert again == first
+    assert path.read_text().strip() == first
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert settings_with({**env, "SECRET_KEY": "y" * 50}, "SECRET_KEY")["SECRET_KEY"] == "y" * 50
+
+
+def test_a_key_file_that_cannot_be_written_stops_the_start_saying_what_to_set(tmp_path):
+    missing = tmp_path / "no-such-folder" / "key"
+
+    assert refusal({"SECRET_KEY_FILE": str(missing)}) == (
+        f"django.core.exceptions.ImproperlyConfigured: SECRET_KEY is not set and {missing} "
+        "cannot be written (No such file or directory): set SECRET_KEY, or SECRET_KEY_FILE "
+        "to a file this user may write"
+    )
 
 
 def test_without_debug_https_is_required():

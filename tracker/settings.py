@@ -8,6 +8,7 @@ relaxes what needs HTTPS and a secret key.
 
 import logging
 import os
+import secrets
 from datetime import timedelta
 from email.utils import getaddresses
 from pathlib import Path
@@ -65,13 +66,45 @@ def env_addresses(name):
 # `make run` and the tests ask for it.
 DEBUG = env_bool("DEBUG", False)
 
+
+def secret_key_file(path):
+    """A key made once for this install and kept, readable by its owner only.
+
+    So that `manage.py import_minutes` works on a fresh checkout without a key
+    that anyone could know; several servers of one site must share one key
+    (the environment's SECRET_KEY, or the same file).
+    """
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    except OSError as error:
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is not set and {path} cannot be read ({error.strerror})"
+        ) from None
+    try:
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it just now
+        return path.read_text().strip()
+    except OSError as error:
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is not set and {path} cannot be written ({error.strerror}): set "
+            "SECRET_KEY, or SECRET_KEY_FILE to a file this user may write"
+        ) from None
+    key = secrets.token_urlsafe(50)
+    with os.fdopen(handle, "w") as file:
+        file.write(key + "\n")
+    return key
+
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "SECRET_KEY must be set when DEBUG is off (on a developer's machine, set DEBUG=true)"
+    if DEBUG:
+        SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+    else:
+        SECRET_KEY = secret_key_file(
+            Path(os.environ.get("SECRET_KEY_FILE") or BASE_DIR / ".secret_key")
         )
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
