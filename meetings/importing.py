@@ -33,7 +33,6 @@ from rapidfuzz import fuzz
 
 from meetings import minutes as parser
 from meetings.matching import Match, Matcher, Said, suggest_done
-from meetings.minutes import limits
 from meetings.models import (
     AgendaItem,
     Candidate,
@@ -51,6 +50,7 @@ from meetings.models import (
     Team,
     Topic,
     Verdict,
+    free_handle,
     name_key,
 )
 from meetings.people import Directory, is_group, learn, resolve
@@ -567,15 +567,7 @@ class Importer:
         unsure = [name for person, name in participants if person is None]
         participants = [(person, name) for person, name in participants if person is not None]
         self.directory.add_meeting(meeting, [team.pk for team in teams], participants, unsure)
-        self.directory.add_written(
-            [(meeting.pk, line.owners) for line in _lines(minutes)],
-            [
-                (meeting.pk, name)
-                for t in minutes.topics
-                for s in t.statements
-                for name in s.speakers
-            ],
-        )
+        self.directory.add_written(*owners_and_speakers(meeting.pk, minutes))
         # Owners and speakers are resolved as they are written, not updated after.
         resolver = self.directory.resolver(meeting.pk)
         if result.outcome == Outcome.UPDATED:
@@ -627,7 +619,7 @@ class Importer:
         self.needs_learning = True
         if fits:
             return None  # `Alex` among four: learning decides, by team and time
-        person = Person(handle=_free_handle(read.text), name=read.text)
+        person = Person(handle=free_handle(read.text), name=read.text)
         person.save()
         return person
 
@@ -927,6 +919,15 @@ class Line:
     weaker: list[Match] = field(default_factory=list)
 
 
+def owners_and_speakers(meeting_id, minutes):
+    """A file's (meeting id, owners) and (meeting id, speaker) pairs, for the directory."""
+    owners = [(meeting_id, line.owners) for line in _lines(minutes)]
+    speakers = [
+        (meeting_id, name) for t in minutes.topics for s in t.statements for name in s.speakers
+    ]
+    return owners, speakers
+
+
 def _lines(minutes):
     lines = [
         Line(Item.Kind.ACTION, list(a.owners), a.text, list(a.links), a.line)
@@ -1021,14 +1022,6 @@ def _name_ref(model, name, position, resolver, **fields):
         position=position,
         **fields,
     )
-
-
-def _free_handle(handle):
-    free, n = handle, 1
-    while Person.objects.filter(key=name_key(free)).exists():
-        n += 1
-        free = f"{handle[: limits.NAME - 5]}{n}"
-    return free
 
 
 def _item_counts(meeting):

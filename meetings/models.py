@@ -33,6 +33,23 @@ def name_key(text):
     return "".join(c for c in bare.casefold() if c not in " -_\t")
 
 
+def free_handle(handle, taken=None):
+    """``handle``, or ``handle2``, ``handle3``... : the first no one has (case and accents aside).
+
+    ``taken(key)`` says whether a key is someone's; by default the database is asked.
+    """
+    if taken is None:
+
+        def taken(key):
+            return Person.objects.filter(key=key).exists()
+
+    free, n = handle[: limits.NAME], 1
+    while taken(name_key(free)):
+        n += 1
+        free = f"{handle[: limits.NAME - 5]}{n}"
+    return free
+
+
 class Team(models.Model):
     name = models.CharField(max_length=limits.NAME, help_text="As first written in the minutes.")
     key = models.CharField(max_length=limits.NAME, unique=True, editable=False)
@@ -814,12 +831,11 @@ class Merge(models.Model):
     @transaction.atomic
     def undo(self, user):
         """Make the merged record again, give it back what moved, and keep the two apart."""
-        handle, n = self.source_handle, 1
-        while Person.objects.filter(key=name_key(handle)).exists():
-            n += 1
-            handle = f"{self.source_handle[: limits.NAME - 5]}{n}"
         source = Person.objects.create(
-            pk=self.source_person_id, handle=handle, name=self.source_name, manual=True
+            pk=self.source_person_id,
+            handle=free_handle(self.source_handle),
+            name=self.source_name,
+            manual=True,
         )
         moved = self.moved
         Participant.objects.filter(pk__in=moved.get("participants", [])).update(person=source)

@@ -24,6 +24,7 @@ from meetings.importing import (
     _lines,
     _normal,
     _pair_mentions,
+    owners_and_speakers,
 )
 from meetings.matching import Matcher
 from meetings.models import Item, Meeting, Person, Team, name_key
@@ -101,10 +102,7 @@ class Reader:
                 unsure.append(name)
         team_ids = [team.pk for team in teams if team.pk]
         self.directory.add_meeting(meeting, team_ids, present, unsure)
-        self.directory.add_written(
-            [(meeting.pk, line.owners) for line in _lines(minutes)],
-            [(meeting.pk, n) for t in minutes.topics for st in t.statements for n in st.speakers],
-        )
+        self.directory.add_written(*owners_and_speakers(meeting.pk, minutes))
         return self.directory.resolver(meeting.pk)
 
     def entry(self, importer, prepared):

@@ -246,3 +246,24 @@ def test_a_name_no_one_has_says_so(reader, community):
     html = page(reader.get("/items/", {"owner": "Zed"}))
 
     assert "No one in the minutes is named “Zed”" in html
+
+
+def roster(reader):
+    response = reader.get("/people/", {"format": "csv"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    return {row[0]: row for row in rows[1:]}
+
+
+def test_the_roster_names_every_team_of_a_meeting_of_several(reader):
+    import_text(minutes(["MariaP"], [], teams=("app-compat", "syscall")), source="a/01.md")
+
+    assert roster(reader)["MariaP"][3] == "app-compat;syscall"
+
+
+def test_the_roster_never_starts_a_cell_with_a_formula(reader):
+    import_text(minutes(["MariaP"], []), source="a/01.md")
+    maria = Person.objects.get(handle="MariaP")
+    maria.name = "=cmd"
+    maria.save()
+
+    assert roster(reader)["MariaP"][1] == "'=cmd"

@@ -32,8 +32,7 @@ from django.conf import settings
 from django.db import transaction
 from rapidfuzz import fuzz
 
-from meetings.minutes import limits
-from meetings.models import Alias, Meeting, Merge, Participant, Person, name_key
+from meetings.models import Alias, Meeting, Merge, Participant, Person, free_handle, name_key
 from meetings.people.names import Kind, Spelling, spelling, words
 
 # A typo of a first name this long or longer may be recognised (Antoinne, Gaulthier).
@@ -349,7 +348,7 @@ def learn(*, resolve_names=True) -> Learned:
             records = [p for p in found if p.pk not in claimed]
             human.person = human.person or _chosen(records, current[human], human.best_handle)
             if human.person is None:
-                handle = _free_handle(human.best_handle, by_key)
+                handle = free_handle(human.best_handle, by_key.__contains__)
                 human.person = Person(handle=handle, name=human.full_name or handle)
                 human.person.save()
                 by_key[human.person.key] = human.person
@@ -445,14 +444,6 @@ def _name(human, by_key):
         person.handle, person.name = handle, name
         person.save(update_fields=["handle", "name", "key"])
         by_key[person.key] = person
-
-
-def _free_handle(handle, by_key):
-    free, n = handle[: limits.NAME], 1
-    while name_key(free) in by_key:
-        n += 1
-        free = f"{handle[: limits.NAME - 5]}{n}"
-    return free
 
 
 def _keeps(person):

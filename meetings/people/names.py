@@ -59,24 +59,6 @@ def without_brackets(name):
     return " ".join(BRACKETED.sub(" ", name).split())
 
 
-def initials(name):
-    """The initials of a name of two words or more (``RăzvanD`` → RD, ``Gabi Mocanu`` → GM)."""
-    parts = words(name)
-    return "".join(word[0] for word in parts) if len(parts) >= 2 else None
-
-
-def first_name(name):
-    """The first word of a name of two words or more (``RăzvanD`` → Răzvan)."""
-    parts = words(name)
-    return parts[0] if len(parts) >= 2 else None
-
-
-def short_handle(name):
-    """The handle a full name signs in with, first name and initial: ``Simon Kuenzer`` → SimonK."""
-    parts = words(name)
-    return parts[0] + parts[-1][0] if len(parts) >= 2 else None
-
-
 def plain(text):
     """Without accents: ``Ștefan`` → Stefan."""
     decomposed = unicodedata.normalize("NFKD", text)

@@ -6,7 +6,8 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
-from meetings.models import Item, Meeting, Owner, Participant, Person, Speaker, name_key
+from meetings.csvcells import joined, neutralise
+from meetings.models import Item, Owner, Participant, Person, Speaker, name_key
 from meetings.people.lookup import named
 from meetings.views.common import count_of, paginate, reader_required, render_page
 from meetings.views.items import Echo
@@ -52,16 +53,11 @@ def roster_csv(people):
     for person in people:
         spellings[person.pk].update(alias.text for alias in person.aliases.all())
     teams = defaultdict(set)
-    Through = Meeting.teams.through
-    attended = Participant.objects.filter(person__in=ids).values("meeting")
-    team_names = dict(
-        Through.objects.filter(meeting__in=attended).values_list("meeting", "team__name")
-    )
-    for person_id, meeting_id in Participant.objects.filter(person__in=ids).values_list(
-        "person", "meeting"
-    ):
-        if meeting_id in team_names:
-            teams[person_id].add(team_names[meeting_id])
+    attended = Participant.objects.filter(person__in=ids).order_by()
+    # A meeting of several teams counts for each of them.
+    for person_id, team in attended.values_list("person", "meeting__teams__name").distinct():
+        if team:
+            teams[person_id].add(team)
     items = defaultdict(int)
     for person_id, _ in (
         Owner.objects.filter(person__in=ids, item__removed=False)
@@ -77,10 +73,10 @@ def roster_csv(people):
             aliases = sorted(spellings[person.pk] - {person.handle}, key=str.casefold)
             yield writer.writerow(
                 [
-                    person.handle,
-                    person.name,
-                    ";".join(aliases),
-                    ";".join(sorted(teams[person.pk], key=str.casefold)),
+                    neutralise(person.handle),
+                    neutralise(person.name),
+                    joined(aliases),
+                    joined(sorted(teams[person.pk], key=str.casefold)),
                     person.open_items or 0,
                     items[person.pk],
                 ]
