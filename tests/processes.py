@@ -84,6 +84,13 @@ def worker_command(*extra):
     ]
 
 
+def free_port():
+    """A port nothing listens on now, so that parallel runs of the suite do not collide."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def gunicorn_command(port, workers=1):
     return [
         sys.executable,

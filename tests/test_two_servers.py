@@ -1,7 +1,7 @@
 """Web servers keep no state of their own: an upload made through one is previewed
 and confirmed through another, as behind a load balancer.
 
-Two gunicorn instances (ports 8101 and 8102) against one PostgreSQL database
+Two gunicorn instances (on two free ports) against one PostgreSQL database
 and one storage folder. SQLite is one file on one host, so the test runs on
 PostgreSQL only (`make test-postgres`; under CI it must).
 """
@@ -20,12 +20,11 @@ from django.test import Client
 
 from meetings.models import ImportLog, Meeting, Upload
 from tests.conftest import make_user, minutes_text
-from tests.processes import environment, gunicorn_command, running, wait_for_port
+from tests.processes import environment, free_port, gunicorn_command, running, wait_for_port
 
 # Two web servers share one PostgreSQL database; SQLite is one host's file.
 pytestmark = pytest.mark.postgresql
 
-PORTS = (8101, 8102)
 IMPORT = "/admin/meetings/meeting/import/"
 
 JANUARY = minutes_text("""
@@ -66,13 +65,14 @@ def servers(postgresql, settings, tmp_path):
     """Two gunicorn instances with one database, one storage folder and one secret key."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
     env = environment(SECRET_KEY=settings.SECRET_KEY, ALLOWED_HOSTS="127.0.0.1")
+    ports = (free_port(), free_port())
     with (
-        running(gunicorn_command(PORTS[0]), env, tmp_path / "a.log") as first,
-        running(gunicorn_command(PORTS[1]), env, tmp_path / "b.log") as second,
+        running(gunicorn_command(ports[0]), env, tmp_path / "a.log") as first,
+        running(gunicorn_command(ports[1]), env, tmp_path / "b.log") as second,
     ):
-        wait_for_port(PORTS[0], first)
-        wait_for_port(PORTS[1], second)
-        yield [f"http://127.0.0.1:{port}" for port in PORTS]
+        wait_for_port(ports[0], first)
+        wait_for_port(ports[1], second)
+        yield [f"http://127.0.0.1:{port}" for port in ports]
 
 
 class Browser:
