@@ -13,6 +13,7 @@ from meetings.models import (
     Mention,
     Merge,
     Owner,
+    Ownership,
     Participant,
     Person,
     StatusChange,
@@ -63,6 +64,7 @@ class MeetingAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         # Participants or teams may have changed: so may who the names are.
         resolve(meetings=[form.instance])
+        Ownership.objects.keep(form.instance.mentions.values_list("item", flat=True))
 
     @admin.action(description="Re-import from disk (MINUTES_ROOT)", permissions=["add"])
     def reimport(self, request, queryset):
@@ -100,6 +102,21 @@ class ItemAdmin(admin.ModelAdmin):
     list_select_related = ["meeting"]
     raw_id_fields = ["meeting"]
     inlines = [OwnerInline, MentionInline, StatusChangeInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Owners or the status may have changed: so have the lists' counts.
+        Ownership.objects.keep([form.instance.pk])
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, Item.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        people = set(Ownership.objects.filter(item__in=queryset).values_list("person", flat=True))
+        teams = set(Team.objects.of_items(queryset.values("pk")).values_list("pk", flat=True))
+        super().delete_queryset(request, queryset)
+        Person.objects.filter(pk__in=people).keep_counts()
+        Team.objects.filter(pk__in=teams).keep_counts()
 
 
 # The admin index links to "Import minutes"; imports are logged, read-only.

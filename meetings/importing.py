@@ -43,6 +43,7 @@ from meetings.models import (
     Meeting,
     Mention,
     Owner,
+    Ownership,
     Participant,
     Person,
     Speaker,
@@ -273,6 +274,7 @@ def import_many(uploads, *, dry_run=False, progress=None, by_path=False) -> Summ
         if importer.needs_learning:
             # New spellings of people: who is who, learned again from the whole corpus.
             learn()
+        importer.keep_counts()
         if dry_run:
             transaction.set_rollback(True)
     return summary
@@ -383,6 +385,9 @@ class Importer:
         self.claimed = set()
         # How to forget what the file being written added to the above.
         self.undo = []
+        # Whose counts to keep once the run is over: the people and teams of its items.
+        self.counted_people = set()
+        self.counted_teams = set()
         self.started = timezone.now()
         # What the database already holds that the files may meet, read in a few
         # queries up front rather than a few for each file.
@@ -395,6 +400,11 @@ class Importer:
         }
         self.by_name_and_date = {}
         self.by_team_and_date = {}
+
+    def keep_counts(self):
+        """Count again what the lists show of the people and teams the run wrote items of."""
+        Person.objects.filter(pk__in=self.counted_people).keep_counts()
+        Team.objects.filter(pk__in=self.counted_teams).keep_counts()
 
     def look_around(self, pending):
         """Read the meetings that new files may be another copy of, or share a date with."""
@@ -579,6 +589,10 @@ class Importer:
         if result.outcome == Outcome.UPDATED:
             # The items kept, under the participants and teams the file gives now.
             resolve(meetings=[meeting], directory=self.directory)
+        written = Mention.objects.filter(meeting=meeting).values_list("item", flat=True)
+        self.counted_people |= Ownership.objects.keep(written, counts=False)
+        self.counted_people.update(person.pk for person, _ in participants)
+        self.counted_teams.update(team.pk for team in teams)
         result.meeting = meeting
         result.action_items = len(minutes.action_items)
         result.decisions = len(minutes.decisions)

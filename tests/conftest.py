@@ -8,7 +8,17 @@ from django.contrib.auth import get_user_model
 from django.utils.text import slugify
 
 from meetings.importing import import_many
-from meetings.models import Item, Meeting, Mention, Owner, Participant, Person, Team, name_key
+from meetings.models import (
+    Item,
+    Meeting,
+    Mention,
+    Owner,
+    Ownership,
+    Participant,
+    Person,
+    Team,
+    name_key,
+)
 from meetings.people import is_group
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,6 +106,7 @@ def make_item(text, meeting=None, owners=(), line=1, **fields):
     Mention.objects.create(
         item=item, meeting=meeting, owners=names, text=text, line=line, position=line
     )
+    Ownership.objects.keep([item.pk])  # as the import keeps it
     return item
 
 

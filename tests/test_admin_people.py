@@ -108,7 +108,7 @@ def test_mapping_a_name_resolves_every_past_item_at_once_and_every_future_import
     cezar = cezar_unresolved()
     assert not Item.objects.owned_by(cezar).exists()
 
-    with django_assert_max_num_queries(32):
+    with django_assert_max_num_queries(37):
         response = admin_client.post(UNRESOLVED, {"text": "CC", "person": "cezar", "team": ""})
 
     assert response.status_code == 302

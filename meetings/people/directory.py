@@ -32,7 +32,17 @@ from django.conf import settings
 from django.db import transaction
 from rapidfuzz import fuzz
 
-from meetings.models import Alias, Meeting, Merge, Participant, Person, free_handle, name_key
+from meetings.models import (
+    Alias,
+    Item,
+    Meeting,
+    Merge,
+    Ownership,
+    Participant,
+    Person,
+    free_handle,
+    name_key,
+)
 from meetings.people.names import Kind, Spelling, spelling, words
 
 # A typo of a first name this long or longer may be recognised (Antoinne, Gaulthier).
@@ -373,8 +383,13 @@ def learn(*, resolve_names=True) -> Learned:
             if wanted != person_id:
                 changed.append(Participant(pk=pk, person_id=wanted))
         Participant.objects.bulk_update(changed, ["person"], batch_size=500)
+        # Items "Everyone" owns at those meetings belong to whoever was there now.
+        moved = Participant.objects.filter(pk__in=[row.pk for row in changed]).values("meeting")
+        group_owned = Item.objects.filter(meeting__in=moved, owners__is_group=True)
+        Ownership.objects.keep(group_owned.values_list("pk", flat=True))
         learned.reassigned = len(changed)
         learned.removed = _remove_nobodies(set(claimed))
+        Person.objects.all().keep_counts()
 
     if resolve_names:
         learned.resolved = resolve(directory=Directory.load())
@@ -490,6 +505,7 @@ def merge(source, target, *, user=None, reason="") -> Merge:
         record.moved["dropped"] = list(duplicates.values("meeting_id", "name", "position"))
         duplicates.delete()
         record.save(update_fields=["moved"])
+        owned = list(source.ownerships.values_list("item", flat=True))
         source.participations.update(person=target)
         Owner.objects.filter(person=source).update(person=target)
         Speaker.objects.filter(person=source).update(person=target)
@@ -501,4 +517,6 @@ def merge(source, target, *, user=None, reason="") -> Merge:
             target.user_id = user_id
             target.save(update_fields=["user"])
         source.delete()
+        Ownership.objects.keep(owned)
+        Person.objects.filter(pk=target.pk).keep_counts()
     return record

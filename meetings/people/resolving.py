@@ -33,6 +33,7 @@ from meetings.models import (
     Meeting,
     Mention,
     Owner,
+    Ownership,
     Participant,
     Person,
     Speaker,
@@ -465,6 +466,11 @@ def resolve(meetings=None, keys=None, *, unresolved=False, dry_run=False, direct
                 model.objects.bulk_update(
                     rows, ["person", "is_group", "evidence", "candidates"], batch_size=500
                 )
+            owners, items = [row.pk for row in changed.get(Owner, [])], set()
+            for start in range(0, len(owners), 500):
+                chunk = Owner.objects.filter(pk__in=owners[start : start + 500])
+                items.update(chunk.values_list("item", flat=True))
+            Ownership.objects.keep(items)
     return sum(len(rows) for rows in changed.values())
 
 

@@ -2,10 +2,11 @@
 
 from django.conf import settings
 from django.contrib.auth.decorators import user_passes_test
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Exists, F, Func, OuterRef, Q, Subquery, Value
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from meetings.models import Item
@@ -52,8 +53,56 @@ def render_page(request, template, partial, context):
     return response
 
 
-def paginate(request, queryset):
-    return Paginator(queryset, settings.TRACKER_PAGE_SIZE).get_page(request.GET.get("page"))
+class BoundedPaginator(Paginator):
+    """Pages that count their rows only up to ``bound``: "more than 1,000 items".
+
+    Counting every match of a broad filter scans them all on every page; the
+    first thousand say as much to a reader. Past the bound, a page exists while
+    rows do, and "Next" is offered while the page after has one.
+    """
+
+    bound = 1000
+
+    @cached_property
+    def count(self):
+        return self.object_list[: self.bound + 1].count()
+
+    @property
+    def more(self):
+        return self.count > self.bound
+
+    @property
+    def shown(self):
+        """The count as a reader sees it."""
+        return f"more than {self.bound:,}" if self.more else f"{self.count:,}"
+
+    def validate_number(self, number):
+        if not self.more:
+            return super().validate_number(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger("That page number is not an integer") from None
+        if number < 1:
+            raise EmptyPage("That page number is less than 1")
+        return number
+
+    def page(self, number):
+        if not self.more:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not rows and number > 1:
+            raise EmptyPage("That page contains no results")
+        page = self._get_page(rows[: self.per_page], number, self)
+        page.has_next = lambda: len(rows) > self.per_page
+        return page
+
+
+def paginate(request, queryset, per_page=None):
+    paginator = BoundedPaginator(queryset, per_page or settings.TRACKER_PAGE_SIZE)
+    return paginator.get_page(request.GET.get("page"))
 
 
 def count_of(queryset):

@@ -1,7 +1,7 @@
 import csv
 from collections import defaultdict
 
-from django.db.models import OuterRef, Q
+from django.db.models import Q
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
@@ -9,22 +9,18 @@ from django.views.decorators.http import require_safe
 from meetings.csvcells import joined, neutralise
 from meetings.models import Item, Owner, Participant, Person, Speaker, name_key
 from meetings.people.lookup import named
-from meetings.views.common import count_of, paginate, reader_required, render_page
+from meetings.views.common import paginate, reader_required, render_page
 from meetings.views.items import Echo
 
 ROSTER_COLUMNS = ["handle", "name", "aliases", "teams", "open_items", "items"]
+PEOPLE_PER_PAGE = 100
 
 
 @require_safe
 @reader_required
 def people(request):
-    # Open items owned by name: items of a group ("Everyone") would add the same
-    # number to everyone at a meeting, and cost a join per person.
-    named = Item.objects.open().in_minutes().filter(owners__person=OuterRef("pk"))
-    everyone = Person.objects.annotate(
-        open_items=count_of(named),
-        meetings_attended=count_of(Participant.objects.filter(person=OuterRef("pk"))),
-    )
+    # Each person's open items and meetings are kept counts (Person.open_items).
+    everyone = Person.objects.all()
     # No name holds a NUL (PostgreSQL could not even compare one).
     query = request.GET.get("q", "").replace("\x00", "").strip()
     if query:
@@ -38,7 +34,8 @@ def people(request):
         ).distinct()
     if request.GET.get("format") == "csv":
         return roster_csv(everyone)
-    return render(request, "meetings/people.html", {"people": everyone, "query": query})
+    context = {"page": paginate(request, everyone, per_page=PEOPLE_PER_PAGE), "query": query}
+    return render(request, "meetings/people.html", context)
 
 
 def roster_csv(people):

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -7,7 +6,7 @@ from django.views.decorators.http import require_safe
 
 from meetings.agenda import next_date, next_minutes
 from meetings.models import Item, Team
-from meetings.views.common import reader_required
+from meetings.views.common import paginate, reader_required, render_page
 
 
 @require_safe
@@ -17,31 +16,10 @@ def team(request, slug):
     shown = Item.objects.open().in_minutes().of_team(team).for_rows()
     context = {
         "team": team,
-        "groups": by_owner(shown),
-        # A long group shows its oldest items and links to the rest.
-        "per_group": settings.TRACKER_PAGE_SIZE,
+        "page": paginate(request, shown),
         "meetings": team.meetings.order_by("-date")[:5],
     }
-    return render(request, "meetings/team.html", context)
-
-
-def by_owner(items):
-    """Items grouped by who owns them: people, names not yet resolved, groups, nobody.
-
-    An item with two owners is in both groups. Returns (label, person, items) triples.
-    """
-    groups = {}
-    for item in items:
-        owners = item.owners.all() or [None]
-        for owner in owners:
-            if owner is None:
-                key, label, person = (3, ""), "No owner", None
-            elif owner.person:
-                key, label, person = (0, owner.person.key), owner.person.handle, owner.person
-            else:
-                key, label, person = (2 if owner.is_group else 1, owner.key), owner.name, None
-            groups.setdefault(key, (label, person, []))[2].append(item)
-    return [groups[key] for key in sorted(groups)]
+    return render_page(request, "meetings/team.html", "meetings/_item_page.html", context)
 
 
 @require_safe

@@ -1,0 +1,169 @@
+"""Who owns what is kept in a table (``Ownership``), and counts on people and teams:
+whatever changes who owns an item keeps them in step with the owners themselves."""
+
+import pytest
+from django.db.models import Q
+
+from meetings.importing import import_paths
+from meetings.models import Item, Merge, Owner, Ownership, Participant, Person, Team
+from meetings.people import merge
+from meetings.people.corrections import correct_owner
+from tests.conftest import import_text, make_item, make_meeting, make_person, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def owned_as_computed():
+    """Who owns what, from the owners and participants themselves (what the table keeps)."""
+    rows = set(Owner.objects.filter(person__isnull=False).values_list("person", "item"))
+    for item_id, meeting_id in Owner.objects.filter(is_group=True).values_list(
+        "item", "item__meeting"
+    ):
+        for person_id in Participant.objects.filter(
+            meeting=meeting_id, person__isnull=False
+        ).values_list("person", flat=True):
+            rows.add((person_id, item_id))
+    return rows
+
+
+def assert_kept():
+    kept = set(Ownership.objects.values_list("person", "item"))
+    assert kept == owned_as_computed()
+    still_open = Item.objects.open().in_minutes()
+    for person in Person.objects.all():
+        named = Owner.objects.filter(person=person, item__in=still_open)
+        assert person.open_items == named.values("item").distinct().count(), person.handle
+        assert person.meetings_attended == person.participations.count(), person.handle
+    for team in Team.objects.all():
+        assert team.open_items == still_open.filter(meeting__teams=team).count(), team.name
+
+
+def test_the_real_minutes_keep_who_owns_what_through_merges_corrections_and_status(corpus):
+    import_paths([corpus])
+    assert Ownership.objects.count() > 1000
+    assert_kept()
+
+    # A busy person's items, done one by one and reopened: the counts follow.
+    busiest = Person.objects.order_by("-open_items").first()
+    item = Item.objects.open().in_minutes().filter(owners__person=busiest).first()
+    before = busiest.open_items
+    item.set_status(None, Item.Status.DONE)
+    busiest.refresh_from_db()
+    assert busiest.open_items == before - 1
+    item.set_status(None, Item.Status.OPEN)
+    assert_kept()
+
+    # Two people merged and the merge undone.
+    source, target = Person.objects.filter(open_items__gt=0).order_by("handle")[:2]
+    record = merge(source, target)
+    assert not Ownership.objects.filter(person_id=source.pk).exists()
+    assert_kept()
+    Merge.objects.get(pk=record.pk).undo(None)
+    assert_kept()
+
+    # An owner no one is yet, said to be someone.
+    written = Owner.objects.filter(person=None, is_group=False).select_related("item").first()
+    correct_owner(written, target, make_user("maintainer", is_staff=True))
+    assert Item.objects.owned_by(target).filter(pk=written.item_id).exists()
+    assert_kept()
+
+
+def test_an_item_everyone_owns_is_owned_by_each_participant_of_its_meeting(owner, teammate):
+    meeting = make_meeting(participants=[owner, teammate])
+    item = make_item("Review the release notes", meeting, owners=["Everyone"])
+
+    assert set(Item.objects.owned_by(owner)) == {item}
+    assert set(Item.objects.owned_by(teammate)) == {item}
+    assert Ownership.objects.get(person=owner, item=item).via_group
+    # The people list counts items by name only: "Everyone" would count for all.
+    owner.refresh_from_db()
+    assert owner.open_items == 0
+
+
+def test_linking_and_splitting_keep_who_owns_what(owner, teammate):
+    january = make_meeting("2024-01-10", participants=[owner, teammate])
+    february = make_meeting("2024-02-07", participants=[owner, teammate])
+    earlier = make_item("Arrange meetings", january, owners=[owner])
+    later = make_item("Arrange the meetings", february, owners=[teammate])
+
+    earlier.absorb(later, None)
+    # The owners are those of the minutes that wrote it last.
+    assert set(Item.objects.owned_by(teammate)) == {earlier}
+    assert not Item.objects.owned_by(owner).exists()
+    assert_kept()
+
+    split = earlier.split(earlier.mentions.get(meeting=january), None)
+    assert set(Item.objects.owned_by(owner)) == {split}
+    assert_kept()
+
+
+def test_importing_again_with_other_owners_moves_the_item(client):
+    import_text(
+        """---
+datetime: 2024-01-10
+teams: [core]
+participants: [MariaP, TomK]
+---
+
+## TODOs
+
+* MariaP: Arrange meetings
+* Everyone: Review the release notes
+""",
+        "core/2024-01-10.md",
+    )
+    maria, tom = Person.objects.get(handle="MariaP"), Person.objects.get(handle="TomK")
+    assert {i.text for i in Item.objects.owned_by(maria)} == {
+        "Arrange meetings",
+        "Review the release notes",
+    }
+    import_text(
+        """---
+datetime: 2024-01-10
+teams: [core]
+participants: [TomK]
+---
+
+## TODOs
+
+* TomK: Arrange meetings
+* Everyone: Review the release notes
+""",
+        "core/2024-01-10.md",
+    )
+    # Written with another owner, it is another item; Maria's is no longer in the minutes.
+    assert not Item.objects.in_minutes().owned_by(maria).exists()
+    assert {i.text for i in Item.objects.in_minutes().owned_by(tom)} == {
+        "Arrange meetings",
+        "Review the release notes",
+    }
+    assert_kept()
+
+
+def test_deleting_items_in_the_admin_counts_again(admin_client, owner):
+    item = make_item("Arrange meetings", make_meeting(participants=[owner]), owners=[owner])
+    owner.refresh_from_db()
+    assert owner.open_items == 1
+
+    admin_client.post(
+        "/admin/meetings/item/",
+        {"action": "delete_selected", "_selected_action": [item.pk], "post": "yes"},
+    )
+
+    assert not Item.objects.exists()
+    owner.refresh_from_db()
+    assert owner.open_items == 0
+    assert Team.objects.get(slug="core").open_items == 0
+
+
+def test_the_whole_table_can_be_kept_again(owner, teammate):
+    meeting = make_meeting(participants=[owner, teammate])
+    make_item("Arrange meetings", meeting, owners=[owner])
+    make_item("Review the notes", meeting, owners=["Everyone"])
+    Ownership.objects.all().delete()
+    Person.objects.update(open_items=7)
+
+    Ownership.objects.keep_all()
+
+    assert_kept()
+    assert Ownership.objects.filter(~Q(person=owner) & ~Q(person=teammate)).count() == 0
