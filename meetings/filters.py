@@ -13,7 +13,7 @@ from django import forms
 from django.db.models import F, Q
 from django.utils import timezone
 
-from meetings.models import Item, Meeting, Mention, Team
+from meetings.models import Item, Meeting, Mention, Owner, Team
 from meetings.people.lookup import named
 
 # Stable pages need a unique last key, and items never changed sort last either way.
@@ -122,12 +122,40 @@ class ItemFilter(django_filters.FilterSet):
             data.setdefault("kind", Item.Kind.ACTION.value)
         super().__init__(data, *args, **kwargs)
 
+    def filter_queryset(self, queryset):
+        # The everyday question, one person's open items oldest first, is read
+        # from the kept ownership's index: the other filters narrow it as usual.
+        data = self.form.cleaned_data
+        if data.get("owner"):
+            self.named_owner = named(data["owner"])
+        person = self.named_owner.person if data.get("owner") else None
+        if person is None or not self.asks_open_oldest_first(data):
+            return super().filter_queryset(queryset)
+        if Owner.objects.filter(key=person.key, person=None, is_group=False).exists():
+            return super().filter_queryset(queryset)  # their handle, written unresolved
+        queryset = queryset.open_owned_by(person)
+        for name, value in data.items():
+            if name not in self.READ_FROM_OWNERSHIP:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    READ_FROM_OWNERSHIP = {"owner", "status", "kind", "removed", "sort"}
+    # Who the owner filter names (a meetings.people.lookup.Named), once it is read.
+    named_owner = None
+
+    def asks_open_oldest_first(self, data):
+        return (
+            set(data.get("status") or []) == set(Item.Status.still_open())
+            and data.get("kind") == Item.Kind.ACTION
+            and not data.get("removed")
+            and data.get("sort") in (None, "", "raised")
+        )
+
     def filter_owner(self, queryset, name, value):
         # A spelling that names one person: their items. One that could be several
         # people (`SK`, `Paul`): the items written so, and the people, for the page to say.
-        self.owner = named(value)
-        if self.owner.person is not None:
-            return queryset.of_person(self.owner.person)
+        if self.named_owner.person is not None:
+            return queryset.of_person(self.named_owner.person)
         return queryset.of_owner(value)
 
     def filter_meeting(self, queryset, name, value):

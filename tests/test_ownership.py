@@ -3,12 +3,14 @@ whatever changes who owns an item keeps them in step with the owners themselves.
 
 import pytest
 from django.db.models import Q
+from django.http import QueryDict
 
+from meetings.filters import ItemFilter
 from meetings.importing import import_paths
 from meetings.models import Item, Merge, Owner, Ownership, Participant, Person, Team
 from meetings.people import merge
 from meetings.people.corrections import correct_owner
-from tests.conftest import import_text, make_item, make_meeting, make_person, make_user
+from tests.conftest import import_text, make_item, make_meeting, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +31,11 @@ def owned_as_computed():
 def assert_kept():
     kept = set(Ownership.objects.values_list("person", "item"))
     assert kept == owned_as_computed()
+    # Each row says whether its item is open, and when it was raised, as the item does.
+    for ownership in Ownership.objects.select_related("item"):
+        item = ownership.item
+        assert ownership.open == (item.is_open and not item.removed), item.pk
+        assert ownership.raised == item.raised, item.pk
     still_open = Item.objects.open().in_minutes()
     for person in Person.objects.all():
         named = Owner.objects.filter(person=person, item__in=still_open)
@@ -167,3 +174,34 @@ def test_the_whole_table_can_be_kept_again(owner, teammate):
 
     assert_kept()
     assert Ownership.objects.filter(~Q(person=owner) & ~Q(person=teammate)).count() == 0
+
+
+def test_the_owner_filter_read_from_the_kept_table_shows_what_the_owners_say(owner, teammate):
+    january = make_meeting("2024-01-10", participants=[owner, teammate])
+    february = make_meeting("2024-02-07", participants=[teammate])
+    make_item("Named", february, owners=[owner])
+    make_item("Everyone in January", january, owners=["Everyone"])
+    make_item("Everyone in February", february, owners=["Everyone"])
+    make_item("In progress", january, owners=[owner], status=Item.Status.IN_PROGRESS)
+    make_item("Done", january, owners=[owner], status=Item.Status.DONE)
+    make_item("Gone from the minutes", january, owners=[owner], removed=True)
+    make_item("A decision", january, owners=[owner], kind=Item.Kind.DECISION)
+    make_item("Someone else's", january, owners=[teammate])
+    reopened = make_item("Done, then open again", january, owners=[owner])
+    reopened.set_status(None, Item.Status.DONE)
+    reopened.set_status(None, Item.Status.OPEN)
+    make_item("Closed since", january, owners=[owner]).set_status(None, Item.Status.DROPPED)
+
+    filterset = ItemFilter(QueryDict("owner=mariap"))
+    assert filterset.is_valid()
+    shown = [item.text for item in filterset.qs]
+
+    assert shown == [
+        "Everyone in January",
+        "In progress",
+        "Done, then open again",
+        "Named",
+    ]
+    expected = Item.objects.open().in_minutes().of_person(owner).order_by("raised", "pk")
+    assert shown == [item.text for item in expected]
+    assert_kept()

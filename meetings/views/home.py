@@ -14,7 +14,7 @@ def home(request):
     person = linked_person(request.user)
     mine = None
     if person:
-        mine = Item.objects.open().in_minutes().owned_by(person).for_rows()
+        mine = Item.objects.open_owned_by(person).for_rows()
     waiting = None
     if request.user.is_authenticated and person is None:
         waiting = pending_claim(request.user)

@@ -94,7 +94,7 @@ def person(request, slug):
         if person is None:
             raise Http404("No one in the minutes has this name.")
         return redirect(person, permanent=True)
-    shown = Item.objects.open().in_minutes().owned_by(person).for_rows()
+    shown = Item.objects.open_owned_by(person).for_rows()
     context = {
         "person": person,
         "page": paginate(request, shown),
