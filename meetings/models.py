@@ -482,7 +482,7 @@ class ItemQuerySet(models.QuerySet):
         read from ``ownership_open_idx`` without touching the items they skip.
         """
         return self.filter(ownerships__person=person, ownerships__open=True).order_by(
-            "ownerships__raised", "ownerships__item"
+            "ownerships__raised", "ownerships__item_id"
         )
 
     def of_team(self, team):
@@ -815,7 +815,11 @@ class Ownership(models.Model):
         indexes = [
             models.Index(fields=["item"], name="ownership_item_idx"),
             # A person's open items, oldest first: home, the person page, the items list.
-            models.Index(fields=["person", "open", "raised", "item"], name="ownership_open_idx"),
+            models.Index(
+                fields=["person", "raised", "item"],
+                condition=Q(open=True),
+                name="ownership_open_idx",
+            ),
         ]
 
     def __str__(self):

@@ -1,6 +1,7 @@
 from django import template
+from django.utils.safestring import mark_safe
 
-from meetings import forms, markdown
+from meetings import forms, markdown, rows
 
 register = template.Library()
 
@@ -25,3 +26,47 @@ def who(user):
 def next_statuses(item):
     """The (status, button text) pairs an item's status form offers."""
     return forms.NEXT_STATUSES[item.status]
+
+
+def _urls(context):
+    """One set of URL patterns for everything a template renders."""
+    return context.render_context.setdefault("tracker_urls", rows.Urls())
+
+
+def _status_form(context):
+    """What a status form needs, or None for a reader who may not change a status."""
+    user = context.get("user")
+    if user is None or not user.is_authenticated:
+        return None
+    request = context.get("request")
+    next_url = context.get("next") or (request.get_full_path() if request else "")
+    return str(context.get("csrf_token", "")), next_url
+
+
+@register.simple_tag(takes_context=True)
+def item_rows(context, items):
+    """The rows of a list of items (meetings.rows: the hot path of every list)."""
+    urls, form = _urls(context), _status_form(context)
+    return mark_safe("\n".join(rows.row_html(item, urls, form=form) for item in items))
+
+
+@register.simple_tag(takes_context=True)
+def item_row(context, item):
+    return mark_safe(rows.row_html(item, _urls(context), form=_status_form(context)))
+
+
+@register.simple_tag(takes_context=True)
+def item_owners(context, item):
+    return mark_safe(rows.owners_html(item, _urls(context)))
+
+
+@register.simple_tag(takes_context=True)
+def item_status(context, item):
+    html = rows.status_html(
+        item,
+        _urls(context),
+        form=_status_form(context),
+        errors=context.get("errors") or (),
+        saved=context.get("saved", False),
+    )
+    return mark_safe(html)

@@ -3,7 +3,7 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Max, Prefetch, Q
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import Truncator
@@ -14,12 +14,13 @@ from meetings.csvcells import joined, neutralise
 from meetings.filters import ItemFilter
 from meetings.forms import StatusForm
 from meetings.markdown import plain
-from meetings.models import Candidate, Item, Owner, Person, Verdict
+from meetings.models import Candidate, Item, Owner, Person, Team, Verdict
 from meetings.views.common import (
     linked_person,
     may_decide,
     next_url,
     paginate,
+    partial_wanted,
     reader_required,
     render_page,
 )
@@ -48,9 +49,25 @@ def items(request):
     context = {
         "filterset": filterset,
         "page": paginate(request, shown),
-        "people": Person.objects.only("handle"),
+        "people": Person.objects.values_list("handle", flat=True),
     }
+    if not partial_wanted(request):
+        context["filters_key"] = filters_key(request)
     return render_page(request, "meetings/items.html", "meetings/_item_results.html", context)
+
+
+def filters_key(request):
+    """What the filter form shows: the query, and the teams and people it offers.
+
+    Counting teams and people (and the newest of each) is two small queries, in
+    place of reading them all; a renamed team shows within the five minutes it is kept.
+    """
+    query = request.GET.copy()
+    query.pop("page", None)
+    people = Person.objects.aggregate(count=Count("pk"), newest=Max("pk"))
+    teams = Team.objects.aggregate(count=Count("pk"), newest=Max("pk"))
+    directory = [*people.values(), *teams.values()]
+    return f"{query.urlencode()}|{'|'.join(str(value) for value in directory)}"
 
 
 class Echo:
