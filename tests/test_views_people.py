@@ -267,3 +267,37 @@ def test_the_roster_never_starts_a_cell_with_a_formula(reader):
     maria.save()
 
     assert roster(reader)["MariaP"][1] == "'=cmd"
+
+
+def test_the_person_page_shows_a_new_spelling_as_soon_as_their_items_change(reader):
+    import_text(
+        """---
+datetime: 2024-01-10
+teams: [core]
+participants: [MariaP]
+---
+
+## TODOs
+
+* MariaP: Arrange meetings
+"""
+    )
+    assert "Mariap" not in reader.get("/people/mariap/").content.decode()
+    import_text(
+        """---
+datetime: 2024-01-24
+teams: [core]
+participants: [MariaP]
+---
+
+## TODOs
+
+* Mariap: Book the room
+""",
+        "team/2024-01-24.md",
+    )
+
+    page = reader.get("/people/mariap/").content.decode()
+
+    assert "Book the room" in page
+    assert '<span class="spelling">Mariap</span>' in page

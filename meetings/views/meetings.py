@@ -13,7 +13,13 @@ from meetings.models import (
     Statement,
     Topic,
 )
-from meetings.views.common import count_of, paginate, reader_required, render_page
+from meetings.views.common import (
+    BoundedPaginator,
+    count_of,
+    paginate,
+    reader_required,
+    render_page,
+)
 
 
 @require_safe
@@ -69,14 +75,14 @@ CARRIED_OVER_SHOWN = 25
 
 def carried_over(meeting):
     """The open items of earlier meetings of the same teams that this meeting left unsaid,
-    the oldest 25 of them, and how many there are.
+    the oldest 25 of them, and how many there are (a BoundedPaginator: ``count``, ``shown``).
 
     Oldest first. The items are open now: one closed since is not listed, even
     on the page of a meeting from before it was closed.
     """
     teams = [team.pk for team in meeting.teams.all()]
     if not teams:
-        return [], 0
+        return [], None
     earlier = Meeting.objects.filter(teams__in=teams, date__lt=meeting.date)
     said = Mention.objects.filter(meeting=meeting, removed=False).values("item")
     items = (
@@ -86,6 +92,10 @@ def carried_over(meeting):
         .exclude(pk__in=said)
         .order_by("raised", "pk")
     )
-    # A team that never closes anything has thousands: the oldest, and how many.
+    # A team that never closes anything has thousands: the oldest, and how many,
+    # counted up to a bound (BoundedPaginator's), as the lists count.
     shown = list(items.for_rows()[:CARRIED_OVER_SHOWN])
-    return shown, len(shown) if len(shown) < CARRIED_OVER_SHOWN else items.count()
+    counted = BoundedPaginator(items, CARRIED_OVER_SHOWN)
+    if len(shown) < CARRIED_OVER_SHOWN:
+        counted.count = len(shown)  # all there are: no need to count
+    return shown, counted

@@ -1,6 +1,7 @@
 import csv
 from collections import defaultdict
 
+from django.core.cache import cache
 from django.db.models import Q
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -99,10 +100,20 @@ def person(request, slug):
         "person": person,
         "page": paginate(request, shown),
         "meetings": person.meetings.prefetch_related("teams").order_by("-date")[:10],
-        "teams": person.teams(),
-        "spellings": spellings_of(person),
+        **about(person),
     }
     return render_page(request, "meetings/person.html", "meetings/_item_page.html", context)
+
+
+def about(person):
+    """The person's teams and spellings: read from all they wrote and attended, so kept.
+
+    Kept for five minutes, and anew as soon as their items or meetings change.
+    """
+    key = f"person-about:{person.pk}:{person.open_items}:{person.meetings_attended}"
+    return cache.get_or_set(
+        key, lambda: {"teams": list(person.teams()), "spellings": spellings_of(person)}, 300
+    )
 
 
 def spellings_of(person):
