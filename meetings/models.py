@@ -506,9 +506,14 @@ class ItemQuerySet(models.QuerySet):
 
     def for_rows(self):
         """With what a row of items shows: owners and their people, the meeting and its teams."""
-        return self.select_related("meeting").prefetch_related(
-            Prefetch("owners", queryset=Owner.objects.select_related("person")),
-            "meeting__teams",
+        # A row never shows the meeting's minutes: their text stays in the database.
+        return (
+            self.select_related("meeting")
+            .defer("meeting__text", "meeting__warnings")
+            .prefetch_related(
+                Prefetch("owners", queryset=Owner.objects.select_related("person")),
+                "meeting__teams",
+            )
         )
 
 

@@ -1,5 +1,7 @@
 """Pages cost the same few queries whether they show ten rows or two hundred."""
 
+import tracemalloc
+
 import pytest
 
 from meetings.models import Item, Mention, Owner, Ownership, Speaker, Statement, Topic
@@ -85,6 +87,33 @@ def test_the_csv_export_costs_the_same_at_10_and_200_rows(
         rows = b"".join(response.streaming_content).decode().splitlines()
 
     assert len(rows) == world.items.count() + 1
+
+
+def test_the_csv_export_of_10000_items_streams_in_chunks_in_bounded_memory(
+    reader, owner, django_assert_max_num_queries
+):
+    meeting = make_meeting(participants=[owner])
+    items = Item.objects.bulk_create(
+        Item(text=f"Task {n}", meeting=meeting, raised=meeting.date) for n in range(10_000)
+    )
+    Owner.objects.bulk_create(
+        Owner(item=item, name=owner.handle, key=owner.key, person=owner) for item in items
+    )
+    Ownership.objects.keep([item.pk for item in items])
+
+    with django_assert_max_num_queries(20):  # a few per chunk of 2,000 rows
+        response = reader.get("/items/", {"format": "csv", "owner": "MariaP"})
+        assert response.streaming
+        tracemalloc.start()
+        lines = 0
+        for chunk in response.streaming_content:
+            lines += chunk.count(b"\n")
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+
+    assert lines == 10_001
+    # A chunk of 2,000 items at a time: about 28 MB at 6,000 rows and at 12,000 alike.
+    assert peak < 40_000_000, f"{peak:,} bytes"
 
 
 def test_the_person_page_costs_the_same_at_10_and_200_rows(

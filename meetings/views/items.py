@@ -15,6 +15,7 @@ from meetings.filters import ItemFilter
 from meetings.forms import StatusForm
 from meetings.markdown import plain
 from meetings.models import Candidate, Item, Owner, Person, Team, Verdict
+from meetings.rows import Urls
 from meetings.views.common import (
     linked_person,
     may_decide,
@@ -83,18 +84,20 @@ def items_csv(request, filterset):
         return HttpResponseBadRequest(f"Invalid filters: {errors}\n", content_type="text/plain")
     rows = filterset.qs.iterator(chunk_size=2000)
     writer = csv.writer(Echo())
+    urls = Urls()
+    site = request.build_absolute_uri("/").rstrip("/")
 
     def lines():
         yield writer.writerow(CSV_COLUMNS)
         for item in rows:
-            yield writer.writerow(csv_row(request, item))
+            yield writer.writerow(csv_row(item, f"{site}{urls.item(item.pk)}"))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="items.csv"'
     return response
 
 
-def csv_row(request, item):
+def csv_row(item, url):
     owners = item.owners.all()
     # Every cell the minutes wrote is neutralised: a name or a task may begin with "=".
     return [
@@ -107,7 +110,7 @@ def csv_row(request, item):
         item.status,
         item.raised.isoformat(),
         item.mention_count,
-        neutralise(request.build_absolute_uri(item.get_absolute_url())),
+        neutralise(url),
     ]
 
 
