@@ -721,6 +721,10 @@ class Owner(NameRef):
             # Items owned by a person; items owned by a name as written.
             models.Index(fields=["person", "item"], name="owner_person_idx"),
             models.Index(fields=["key", "item"], name="owner_key_idx"),
+            # Owners written as someone's handle and not resolved: few, however busy they are.
+            models.Index(
+                fields=["key"], condition=Q(person__isnull=True), name="owner_unresolved_key_idx"
+            ),
             # Items owned by a group, for its members (ItemQuerySet.owned_by).
             models.Index(fields=["item"], condition=Q(is_group=True), name="owner_group_idx"),
         ]

@@ -128,6 +128,10 @@ class Migration(migrations.Migration):
             model_name='ownership',
             constraint=models.UniqueConstraint(fields=('person', 'item'), name='ownership_once'),
         ),
+        migrations.AddIndex(
+            model_name='owner',
+            index=models.Index(condition=models.Q(('person__isnull', True)), fields=['key'], name='owner_unresolved_key_idx'),
+        ),
         migrations.RunPython(keep_all, migrations.RunPython.noop),
         migrations.RunPython(create_cache_table, migrations.RunPython.noop),
     ]
