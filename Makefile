@@ -72,9 +72,15 @@ test-postgres: install
 		echo "skipped: the PostgreSQL run (no server at $(PG_URL); set TEST_DATABASE_URL)"; \
 	fi
 
+# The pages on SQLite, then on PostgreSQL when a server answers.
 bench: install
 	$(BIN)/python benchmarks/bench.py
 	$(BIN)/python benchmarks/bench_pages.py
+	@if $(BIN)/python -m tests.pg_available "$(PG_URL)"; then \
+		TEST_DATABASE_URL="$(PG_URL)" $(BIN)/python benchmarks/bench_pages.py --postgres; \
+	else \
+		echo "skipped: the pages on PostgreSQL (no server at $(PG_URL))"; \
+	fi
 	$(BIN)/python benchmarks/bench_people.py
 
 # gunicorn + PostgreSQL + wrk; the database in LOADTEST_DATABASE_URL (default
