@@ -1,7 +1,10 @@
 """Who owns what is kept in a table (``Ownership``), and counts on people and teams:
 whatever changes who owns an item keeps them in step with the owners themselves."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.db.models import Q
 from django.http import QueryDict
 
@@ -204,4 +207,16 @@ def test_the_owner_filter_read_from_the_kept_table_shows_what_the_owners_say(own
     ]
     expected = Item.objects.open().in_minutes().of_person(owner).order_by("raised", "pk")
     assert shown == [item.text for item in expected]
+    assert_kept()
+
+
+def test_the_command_rebuilds_what_drifted(owner, teammate):
+    make_item("Arrange meetings", make_meeting(participants=[owner, teammate]), owners=[owner])
+    Ownership.objects.all().delete()
+    Team.objects.update(open_items=0)
+    out = io.StringIO()
+
+    call_command("keep_ownership", stdout=out)
+
+    assert "1 ownerships kept" in out.getvalue()
     assert_kept()
