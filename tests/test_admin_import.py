@@ -15,9 +15,9 @@ from django.utils import timezone
 from meetings import uploads
 from meetings.models import ImportLog, Item, Meeting, Mention, Upload
 from meetings.preview import preview_files
-from tests.conftest import import_text, make_user, minutes_text
+from tests.helpers import import_text, make_user, minutes_text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("kept_uploads")]
 
 IMPORT = reverse("admin:meetings_meeting_import")
 MEETINGS = reverse("admin:meetings_meeting_changelist")
@@ -82,13 +82,6 @@ FEBRUARY = """
 """
 
 GOOD = ("2024-02-07.md", minutes_text(FEBRUARY))
-
-
-@pytest.fixture(autouse=True)
-def kept_uploads(tmp_path, settings):
-    """Uploads waiting for confirmation go to this test's own storage folder."""
-    settings.MEDIA_ROOT = str(tmp_path)
-    return tmp_path / uploads.FOLDER
 
 
 @pytest.fixture

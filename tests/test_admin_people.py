@@ -6,7 +6,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from meetings.models import Alias, Item, Meeting, Owner, Person, Speaker, Team
-from tests.conftest import import_text
+from tests.helpers import import_text
 from tests.test_people import minutes
 
 pytestmark = pytest.mark.django_db

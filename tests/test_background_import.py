@@ -20,7 +20,7 @@ from meetings import admin_import, uploads
 from meetings.importing import import_many
 from meetings.models import ImportLog, Item, Meeting, Upload
 from meetings.preview import preview_files
-from tests.conftest import import_text, make_user, minutes_text
+from tests.helpers import import_text, make_user, minutes_text
 from tests.processes import environment, running, wait_until, worker_command
 
 IMPORT = reverse("admin:meetings_meeting_import")

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Permission
 from playwright.sync_api import expect
 
 from meetings.models import ImportLog, Item, Meeting
-from tests.conftest import SAMPLES, make_user
+from tests.helpers import SAMPLES, make_user
 from tests.processes import environment, running, worker_command
 
 

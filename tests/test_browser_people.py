@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from meetings.models import Alias, Owner, Person
-from tests.conftest import import_text, make_user
+from tests.helpers import import_text, make_user
 from tests.test_browser import sign_in
 
 PASSWORD = "a long password 42"

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from meetings.models import Claim, DoneSuggestion, Item, Mention, Person
-from tests.conftest import make_item, make_meeting, make_person, make_user
+from tests.helpers import make_item, make_meeting, make_person, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -7,16 +7,10 @@ import pytest
 
 from meetings.minutes import parse
 from meetings.models import Item
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 from tests.test_matching import import_meeting
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def reader(client, owner):
-    client.force_login(owner.user)
-    return client
 
 
 @pytest.fixture

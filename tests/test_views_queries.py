@@ -3,15 +3,9 @@
 import pytest
 
 from meetings.models import Item, Mention, Owner, Speaker, Statement, Topic
-from tests.conftest import make_meeting, make_person
+from tests.helpers import make_meeting, make_person
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def reader(client, owner):
-    client.force_login(owner.user)
-    return client
 
 
 def fill(meeting, count, owners):

@@ -3,7 +3,7 @@ from django.test import Client
 from django.utils import timezone
 
 from meetings.models import Item, StatusChange
-from tests.conftest import make_item, make_meeting
+from tests.helpers import make_item, make_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -162,6 +162,9 @@ def test_a_decision_has_no_status_to_change(client, owner):
     client.force_login(owner.user)
 
     assert change(client, decision, "done").status_code == 404
+    decision.refresh_from_db()
+    assert decision.status == Item.Status.OPEN
+    assert not decision.status_changes.exists()
 
 
 def test_an_unknown_item_is_not_found(client, owner):
@@ -170,6 +173,7 @@ def test_an_unknown_item_is_not_found(client, owner):
     response = client.post("/items/999/status/", {"status": "done", "seen_status": "open"})
 
     assert response.status_code == 404
+    assert not StatusChange.objects.exists()
 
 
 def test_anonymous_cannot_change_a_status(client, item):
