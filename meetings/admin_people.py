@@ -15,7 +15,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from meetings.minutes import limits
-from meetings.models import Alias, Meeting, Merge, Owner, Person, Speaker, Team, name_key
+from meetings.models import Alias, Meeting, Merge, Owner, Person, Speaker, Team
+from meetings.names import name_key
 from meetings.people import learn, merge, resolve, unresolved_names
 from meetings.people.lookup import named
 

@@ -14,8 +14,8 @@ from django.contrib.auth import get_user_model
 from django.utils.text import slugify
 
 from meetings.importing import import_many
-from meetings.models import Item, Meeting, Mention, Owner, Participant, Person, Team, name_key
-from meetings.people import is_group
+from meetings.models import Item, Meeting, Mention, Owner, Participant, Person, Team
+from meetings.names import is_group, name_key
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("MINUTES_CORPUS", ROOT.parent / "shared" / "minutes"))

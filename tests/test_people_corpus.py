@@ -34,7 +34,8 @@ import pytest
 from django.db import transaction
 
 from meetings.importing import import_paths
-from meetings.models import Owner, Person, name_key
+from meetings.models import Owner, Person
+from meetings.names import name_key
 from tests.helpers import CORPUS, require_corpus
 
 # Each test runs inside the module's import, which is rolled back at its end.

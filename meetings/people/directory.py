@@ -32,8 +32,8 @@ from django.conf import settings
 from django.db import transaction
 from rapidfuzz import fuzz
 
-from meetings.models import Alias, Meeting, Merge, Participant, Person, free_handle, name_key
-from meetings.people.names import Kind, Spelling, spelling, words
+from meetings.models import Alias, Meeting, Merge, Participant, Person, free_handle
+from meetings.names import Kind, Spelling, name_key, spelling, words
 
 # A typo of a first name this long or longer may be recognised (Antoinne, Gaulthier).
 TYPO_MIN_LENGTH = 6
