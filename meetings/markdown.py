@@ -17,17 +17,13 @@ from django.utils.safestring import mark_safe
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from meetings.links import GITHUB_REFERENCE, short_link_text
+
 ALLOWED_SCHEMES = ("http://", "https://", "mailto:")
 
 BARE_URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
 # Sentence punctuation after a URL is not part of it.
 TRAILING = ".,;:!?'\""
-
-GITHUB_REFERENCE = re.compile(
-    r"https?://(?:www\.)?github\.com/(?P<owner>[\w.-]+)/(?P<repo>[\w.-]+)/"
-    r"(?:pull|issues)/(?P<number>\d+)/?",
-    re.IGNORECASE,
-)
 
 
 def render(text):
@@ -38,21 +34,6 @@ def render(text):
 def plain(text):
     """A minutes text as plain words: for titles and messages, where markup would show."""
     return " ".join(html.unescape(strip_tags(render(text))).split())
-
-
-def short_link_text(url, home_orgs=()):
-    """How a link to ``url`` reads: ``repo#N`` for a pull request or issue, else the URL.
-
-    Repositories of the community's own organisations (``TRACKER_GITHUB_ORGS``)
-    go by their name alone, others by ``owner/repo``.
-    """
-    found = GITHUB_REFERENCE.fullmatch(url)
-    if not found:
-        return url
-    owner, repo, number = found["owner"], found["repo"], found["number"]
-    if owner.casefold() in home_orgs:
-        return f"{repo}#{number}"
-    return f"{owner}/{repo}#{number}"
 
 
 @lru_cache(maxsize=4096)

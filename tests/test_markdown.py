@@ -1,6 +1,7 @@
 import pytest
 
-from meetings.markdown import render, short_link_text
+from meetings.links import short_link_text
+from meetings.markdown import render
 
 
 @pytest.fixture(autouse=True)
