@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from meetings import admin_import, uploads
+from meetings import uploads
+from meetings.admin import logs as import_logs
 from meetings.importing import import_many
 from meetings.models import ImportLog, Item, Meeting, Upload
 from meetings.preview import preview_files
@@ -149,7 +150,7 @@ def test_an_import_of_many_files_runs_in_the_worker_and_its_log_shows_progress_t
 
 
 def test_without_a_worker_the_page_says_that_none_has_started(client, maintainer, monkeypatch):
-    monkeypatch.setattr(admin_import, "WORKER_MISSING_AFTER", 0)
+    monkeypatch.setattr(import_logs, "WORKER_MISSING_AFTER", 0)
     preview_url = send(client, "minutes.zip", folder(3))
 
     page = text(client.get(preview_url))

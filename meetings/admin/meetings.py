@@ -1,20 +1,15 @@
+"""Teams, meetings and items in the admin; a meeting's admin holds the import pages."""
+
 from django.contrib import admin
 
-from meetings.admin_claims import ClaimAdmin
-from meetings.admin_import import ImportLogAdmin, import_urls, reimport_from_disk
-from meetings.admin_people import AliasAdmin, MergeAdmin, PersonAdmin
+from meetings.admin.imports import import_urls, reimport_from_disk
 from meetings.models import (
     AgendaItem,
-    Alias,
-    Claim,
-    ImportLog,
     Item,
     Meeting,
     Mention,
-    Merge,
     Owner,
     Participant,
-    Person,
     StatusChange,
     Team,
 )
@@ -26,12 +21,6 @@ class TeamAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "key"]
     search_fields = ["name", "key"]
     prepopulated_fields = {"slug": ["name"]}
-
-
-admin.site.register(Person, PersonAdmin)
-admin.site.register(Alias, AliasAdmin)
-admin.site.register(Merge, MergeAdmin)
-admin.site.register(Claim, ClaimAdmin)
 
 
 class ParticipantInline(admin.TabularInline):
@@ -100,8 +89,3 @@ class ItemAdmin(admin.ModelAdmin):
     list_select_related = ["meeting"]
     raw_id_fields = ["meeting"]
     inlines = [OwnerInline, MentionInline, StatusChangeInline]
-
-
-# The admin index links to "Import minutes"; imports are logged, read-only.
-admin.site.index_template = "admin/meetings/import_index.html"
-admin.site.register(ImportLog, ImportLogAdmin)

@@ -43,6 +43,7 @@ class AliasInline(admin.TabularInline):
     fields = ["text", "team"]
 
 
+@admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
     list_display = ["handle", "name", "user"]
     search_fields = ["handle", "name", "key", "aliases__text", "participations__name"]
@@ -205,6 +206,7 @@ class PersonAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/meetings/person/unresolved.html", context)
 
 
+@admin.register(Merge)
 class MergeAdmin(admin.ModelAdmin):
     """People merged, by learning or by a maintainer; undoing one makes the record again."""
 
@@ -237,6 +239,7 @@ class MergeAdmin(admin.ModelAdmin):
         )
 
 
+@admin.register(Alias)
 class AliasAdmin(admin.ModelAdmin):
     list_display = ["text", "person", "team", "created"]
     list_filter = ["team"]
