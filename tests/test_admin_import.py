@@ -207,6 +207,17 @@ def test_the_form_asks_for_markdown_files_or_a_zip(client, maintainer):
     assert "One or more Markdown (.md) files, or one .zip of a minutes folder." in page
 
 
+def test_the_import_pages_are_styled_by_the_admins_media_not_inline(client, maintainer):
+    form = text(client.get(IMPORT))
+    preview = upload(client, january())
+    result = confirm(client, preview)
+
+    assert 'href="/static/admin/css/forms.css"' in form
+    for page in (text(preview), text(result)):
+        assert 'href="/static/meetings/import.css"' in page
+        assert "<style" not in page
+
+
 def test_uploading_nothing_asks_for_a_file(client, maintainer):
     page = text(client.post(IMPORT, {}))
 

@@ -51,6 +51,14 @@ def test_the_people_list_links_to_the_unresolved_names(admin_client):
     assert f'href="{UNRESOLVED}"' in page
 
 
+def test_the_page_is_styled_by_the_admins_media_not_inline(admin_client):
+    page = admin_client.get(UNRESOLVED).content.decode()
+
+    assert 'href="/static/tracker-admin.css"' in page
+    assert 'href="/static/admin/css/forms.css"' in page
+    assert "<style" not in page
+
+
 def test_the_page_lists_each_name_with_counts_teams_meetings_and_who_it_could_be(admin_client):
     cezar_unresolved()
 

@@ -63,6 +63,9 @@ class UploadForm(forms.Form):
         help_text="One or more Markdown (.md) files, or one .zip of a minutes folder.",
     )
 
+    class Media:
+        css = {"all": ["admin/css/forms.css"]}
+
     def clean_files(self):
         files = self.cleaned_data["files"]
         zips = [file for file in files if file.name.lower().endswith(".zip")]
@@ -145,6 +148,7 @@ def form_page(model_admin, request, form, *, refusal=None, status=200):
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.opts,
         "title": "Import minutes",
+        "media": model_admin.media + form.media,
         "form": form,
         "refusal": refusal,
         "max_bytes": uploads.size(settings.MINUTES_MAX_BYTES),
@@ -235,6 +239,7 @@ def waiting_page(model_admin, request, upload):
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.opts,
         "title": "Preview: import minutes",
+        "media": model_admin.media,
         "upload": upload,
         "what": "Reading the files for the preview",
         "done": upload.progress,
@@ -258,6 +263,7 @@ def preview_page(model_admin, request, upload, refusal=None):
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.opts,
         "title": "Preview: import minutes",
+        "media": model_admin.media,
         "upload": upload,
         "skipped": upload.preview.get("skipped", []),
         "files": files,

@@ -32,6 +32,9 @@ class ImportLogAdmin(admin.ModelAdmin):
     date_hierarchy = "created"
     change_form_template = "admin/meetings/import_result.html"
 
+    class Media:
+        css = {"all": ["meetings/import.css"]}
+
     def has_view_permission(self, request, obj=None):
         # Whoever may import sees what imports did.
         return request.user.has_perm("meetings.add_meeting") or super().has_view_permission(

@@ -45,6 +45,10 @@ class MeetingAdmin(admin.ModelAdmin):
     inlines = [ParticipantInline, AgendaInline]
     actions = ["reimport"]
 
+    class Media:
+        # The import pages are this admin's.
+        css = {"all": ["meetings/import.css"]}
+
     def get_urls(self):
         return [*import_urls(self), *super().get_urls()]
 

@@ -52,6 +52,10 @@ class PersonAdmin(admin.ModelAdmin):
     inlines = [AliasInline]
     actions = ["merge_people"]
 
+    class Media:
+        # The unresolved names' page (the Content-Security-Policy allows no inline style).
+        css = {"all": ["tracker-admin.css"]}
+
     def get_urls(self):
         unresolved = path(
             "unresolved/",
@@ -195,6 +199,7 @@ class PersonAdmin(admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": "Unresolved names",
+            "media": self.media + forms.Media(css={"all": ["admin/css/forms.css"]}),
             "rows": [{"name": n, "form": _map_form(n, i, failed)} for i, n in enumerate(names)],
             "team": team,
             "teams": Team.objects.all(),
