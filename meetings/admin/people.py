@@ -14,7 +14,6 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from meetings.minutes import limits
 from meetings.models import Alias, Meeting, Merge, Owner, Person, Speaker, Team
 from meetings.names import name_key
 from meetings.people import learn, merge, resolve, unresolved_names
@@ -273,7 +272,10 @@ class MapNameForm(forms.ModelForm):
     """Map a name as written to a person, everywhere or in one team: an alias."""
 
     person = forms.CharField(
-        label="Person", max_length=limits.NAME, help_text="Their handle.", widget=forms.TextInput()
+        label="Person",
+        max_length=Person._meta.get_field("handle").max_length,
+        help_text="Their handle.",
+        widget=forms.TextInput(),
     )
 
     class Meta:
