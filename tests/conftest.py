@@ -2,9 +2,11 @@ import os
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Permission
 
 from meetings import uploads
 from tests.helpers import make_person, make_user, require_corpus
+from tests.processes import environment, running, worker_command
 
 
 @pytest.fixture(scope="session")
@@ -54,6 +56,31 @@ def visitor(client, db):
     """A client signed in with an account that is no one in the minutes."""
     client.force_login(make_user("visitor"))
     return client
+
+
+@pytest.fixture
+def maintainer(db, client):
+    """Mara, staff who imports minutes and maps names; the client is signed in as her."""
+    user = make_user("mara", is_staff=True)
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["add_meeting", "view_meeting", "add_alias"])
+    )
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def task_worker(transactional_db, settings, tmp_path):
+    """A real task worker on the test database and storage, for the length of the test.
+
+    Up to two files, a preview or an import runs in the request; more go to the worker.
+    """
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.IMPORT_INLINE_FILES = 2
+    log = tmp_path / "worker.log"
+    with running(worker_command(), environment(), log) as process:
+        yield process
+    print(log.read_text())
 
 
 @pytest.fixture

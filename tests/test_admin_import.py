@@ -84,17 +84,6 @@ FEBRUARY = """
 GOOD = ("2024-02-07.md", minutes_text(FEBRUARY))
 
 
-@pytest.fixture
-def maintainer(client):
-    """A staff member who may add meetings: the one who imports minutes."""
-    user = make_user("mara", is_staff=True)
-    user.user_permissions.add(
-        *Permission.objects.filter(codename__in=["add_meeting", "view_meeting", "add_alias"])
-    )
-    client.force_login(user)
-    return user
-
-
 def upload(client, *files):
     """Post files to the import form; the response after redirects (the preview)."""
     uploaded = [SimpleUploadedFile(name, data) for name, data in files]

@@ -24,6 +24,9 @@ from meetings.preview import preview_files
 from tests.helpers import import_text, make_user, minutes_text
 from tests.processes import environment, running, wait_until, worker_command
 
+# The worker reads what the tests write: no test transaction may hide it.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 IMPORT = reverse("admin:meetings_meeting_import")
 
 
@@ -66,25 +69,11 @@ def folder(count, team="core"):
     return buffer.getvalue()
 
 
-@pytest.fixture
-def maintainer(transactional_db, client, settings, tmp_path):
+@pytest.fixture(autouse=True)
+def few_files_inline(settings, tmp_path):
+    """Up to two files in the request; more go to the worker, which shares the storage."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
-    # Up to two files in the request; more go to the worker.
     settings.IMPORT_INLINE_FILES = 2
-    user = make_user("mara", is_staff=True)
-    user.user_permissions.add(
-        *Permission.objects.filter(codename__in=["add_meeting", "view_meeting"])
-    )
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
-def task_worker(maintainer, tmp_path):
-    """A real task worker on the test database, for the length of the test."""
-    with running(worker_command(), environment(), tmp_path / "worker.log") as process:
-        yield process
-    print((tmp_path / "worker.log").read_text())
 
 
 def send(client, name, data):
