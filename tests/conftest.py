@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from meetings import uploads
-from tests.helpers import make_person, make_user, require_corpus
+from tests.helpers import make_item, make_meeting, make_person, make_user, require_corpus
 from tests.processes import environment, running, worker_command
 
 
@@ -42,6 +42,13 @@ def teammate(db):
 def outsider(db):
     """Zoe has an account but was at none of the meetings."""
     return make_person("ZoeQ", user=make_user("zoe"))
+
+
+@pytest.fixture
+def item(owner, teammate):
+    """Maria's item "Arrange meetings", from a meeting she and Tom attended."""
+    meeting = make_meeting("2024-01-10", participants=[owner, teammate])
+    return make_item("Arrange meetings", meeting, owners=[owner])
 
 
 @pytest.fixture

@@ -1,14 +1,9 @@
 import pytest
 
 from meetings.models import Person
-from tests.helpers import make_item, make_meeting, make_person, make_user
+from tests.helpers import make_item, make_person, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def item(owner):
-    return make_item("Arrange meetings", make_meeting(participants=[owner]), owners=[owner])
 
 
 def pages(item):

@@ -3,15 +3,9 @@ from django.test import Client
 from django.utils import timezone
 
 from meetings.models import Item, StatusChange
-from tests.helpers import make_item, make_meeting
+from tests.helpers import make_item
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def item(owner, teammate):
-    meeting = make_meeting("2024-01-10", participants=[owner, teammate])
-    return make_item("Arrange meetings", meeting, owners=[owner])
 
 
 def change(client, item, status, seen=None, **fields):
