@@ -87,5 +87,9 @@ _markdown.validateLink = _allowed
 _markdown.linkify.set({"fuzzy_link": False, "fuzzy_email": False})
 for _scheme in ("ftp:", "//", "mailto:"):
     _markdown.linkify.add(_scheme, None)
+# The inline rule links every URL written with its scheme; the core rule's pass
+# over the text is for fuzzy links only, which are off: skipping it renders the
+# same HTML a third faster.
+_markdown.core.ruler.disable("linkify")
 _markdown.core.ruler.push("trim_linkified", _trim_linkified)
 _markdown.core.ruler.push("short_references", _shorten_references)
