@@ -48,9 +48,11 @@ serve: install
 		$(BIN)/gunicorn tracker.wsgi --bind 127.0.0.1:8000 --workers $(WEB_WORKERS) \
 			--timeout $(WEB_TIMEOUT) --access-logfile -'
 
+# The layers (the [tool.importlinter] contracts in pyproject.toml) are part of the lint.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 test: lint test-sqlite test-postgres
 

@@ -54,8 +54,8 @@ from meetings.models import (
     free_handle,
     name_key,
 )
+from meetings.names import Kind, spelling
 from meetings.people import Directory, is_group, learn, resolve
-from meetings.people.names import Kind, spelling
 from meetings.people.resolving import SCOPED_MEETINGS
 
 logger = logging.getLogger(__name__)

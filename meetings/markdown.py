@@ -3,12 +3,12 @@
 Item and statement texts come from minutes anyone can edit, so they are
 rendered with raw HTML off, images off (no remote content on our pages) and
 links kept only when they are http, https or mailto; any other link stays as
-its text. Bare URLs become links, and a link that shows a GitHub pull request
-or issue URL shows it short: ``unikraft#1105``.
+its text. Bare http and https URLs become links (markdown-it's linkify), and a
+link that shows a GitHub pull request or issue URL shows it short:
+``unikraft#1105``.
 """
 
 import html
-import re
 from functools import lru_cache
 
 from django.conf import settings
@@ -17,17 +17,9 @@ from django.utils.safestring import mark_safe
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from meetings.links import GITHUB_REFERENCE, short_link_text, trim_url
+
 ALLOWED_SCHEMES = ("http://", "https://", "mailto:")
-
-BARE_URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
-# Sentence punctuation after a URL is not part of it.
-TRAILING = ".,;:!?'\""
-
-GITHUB_REFERENCE = re.compile(
-    r"https?://(?:www\.)?github\.com/(?P<owner>[\w.-]+)/(?P<repo>[\w.-]+)/"
-    r"(?:pull|issues)/(?P<number>\d+)/?",
-    re.IGNORECASE,
-)
 
 
 def render(text):
@@ -40,21 +32,6 @@ def plain(text):
     return " ".join(html.unescape(strip_tags(render(text))).split())
 
 
-def short_link_text(url, home_orgs=()):
-    """How a link to ``url`` reads: ``repo#N`` for a pull request or issue, else the URL.
-
-    Repositories of the community's own organisations (``TRACKER_GITHUB_ORGS``)
-    go by their name alone, others by ``owner/repo``.
-    """
-    found = GITHUB_REFERENCE.fullmatch(url)
-    if not found:
-        return url
-    owner, repo, number = found["owner"], found["repo"], found["number"]
-    if owner.casefold() in home_orgs:
-        return f"{repo}#{number}"
-    return f"{owner}/{repo}#{number}"
-
-
 @lru_cache(maxsize=4096)
 def _render(text, home_orgs):
     environment = {"home_orgs": home_orgs}
@@ -65,55 +42,25 @@ def _allowed(url):
     return url.strip().lower().startswith(ALLOWED_SCHEMES)
 
 
-def _link_bare_urls(state):
-    """Make links of the URLs written as plain text (markdown-it's linkify needs a package)."""
+def _trim_linkified(state):
+    """A bare URL ends where the parser says it does: ``see https://x/1: ...`` links ``https://x/1``.
+
+    linkify-it keeps a final ``:`` or ``_``; the punctuation goes after the link,
+    by the rule the parser uses for an item's links (``links.trim_url``).
+    """
     for block in state.tokens:
-        if block.type != "inline" or not block.children:
-            continue
-        children = []
-        in_link = 0
-        for token in block.children:
-            if token.type == "link_open":
-                in_link += 1
-            elif token.type == "link_close":
-                in_link -= 1
-            if token.type == "text" and not in_link and BARE_URL.search(token.content):
-                children.extend(_split_urls(state.md, token))
-            else:
-                children.append(token)
-        block.children = children
-
-
-def _split_urls(md, token):
-    text = token.content
-    position = 0
-    for found in BARE_URL.finditer(text):
-        url = _trim(found.group())
-        href = md.normalizeLink(url)
-        if not md.validateLink(href):
-            continue
-        if found.start() > position:
-            yield _text(text[position : found.start()], token.level)
-        link = Token("link_open", "a", 1, level=token.level, markup="linkify", info="auto")
-        link.attrs = {"href": href}
-        yield link
-        yield _text(md.normalizeLinkText(url), token.level + 1)
-        yield Token("link_close", "a", -1, level=token.level, markup="linkify", info="auto")
-        position = found.start() + len(url)
-    if position < len(text):
-        yield _text(text[position:], token.level)
-
-
-def _trim(url):
-    while url and (url[-1] in TRAILING or (url[-1] == ")" and url.count(")") > url.count("("))):
-        url = url[:-1]
-    return url
-
-
-def _text(content, level):
-    token = Token("text", "", 0, level=level)
-    token.content = content
-    return token
+        children = block.children or []
+        for at in range(len(children) - 2, 0, -1):
+            opening, text = children[at - 1], children[at]
+            if opening.type != "link_open" or opening.markup != "linkify" or text.type != "text":
+                continue
+            trimmed = trim_url(text.content)
+            if trimmed and trimmed != text.content:
+                rest = Token("text", "", 0, level=opening.level)
+                rest.content = text.content[len(trimmed) :]
+                opening.attrs["href"] = state.md.normalizeLink(trimmed)
+                text.content = trimmed
+                children.insert(at + 2, rest)
 
 
 def _shorten_references(state):
@@ -132,7 +79,17 @@ def _shorten_references(state):
                 text.content = short_link_text(text.content, home_orgs)
 
 
-_markdown = MarkdownIt("commonmark", {"html": False}).disable("image")
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": True})
+_markdown.enable("linkify").disable("image")
 _markdown.validateLink = _allowed
-_markdown.core.ruler.push("bare_urls", _link_bare_urls)
+# Bare URLs become links only when written with http:// or https://: not
+# `example.org`, `someone@example.org`, `//example.org` or `ftp://...`.
+_markdown.linkify.set({"fuzzy_link": False, "fuzzy_email": False})
+for _scheme in ("ftp:", "//", "mailto:"):
+    _markdown.linkify.add(_scheme, None)
+# The inline rule links every URL written with its scheme; the core rule's pass
+# over the text is for fuzzy links only, which are off: skipping it renders the
+# same HTML a third faster.
+_markdown.core.ruler.disable("linkify")
+_markdown.core.ruler.push("trim_linkified", _trim_linkified)
 _markdown.core.ruler.push("short_references", _shorten_references)

@@ -8,7 +8,6 @@ makes one mention per item; matching across meetings adds more.
 import datetime as dt
 import unicodedata
 import uuid
-from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,18 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from meetings.minutes import limits
-
-
-@lru_cache(maxsize=65536)
-def name_key(text):
-    """The identity of a name: case, accents, spaces and hyphens do not count.
-
-    ``RăzvanD`` and ``RazvanD`` are one person; ``Plat Re-Arch`` and
-    ``plat-rearch`` are one team. Names repeat: the key of each is kept.
-    """
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return "".join(c for c in bare.casefold() if c not in " -_\t")
+from meetings.names import is_group, name_key
 
 
 def free_handle(handle, taken=None):
@@ -254,8 +242,6 @@ class Alias(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self):
-        from meetings.people.names import is_group  # meetings.people imports this module
-
         self.key = name_key(self.text)
         try:
             validate_name(self.text)

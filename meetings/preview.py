@@ -27,9 +27,9 @@ from meetings.importing import (
     owners_and_speakers,
 )
 from meetings.matching import Matcher
-from meetings.models import Item, Meeting, Person, Team, name_key
+from meetings.models import Item, Meeting, Person, Team
+from meetings.names import Kind, name_key, spelling
 from meetings.people import Directory, is_group
-from meetings.people.names import Kind, spelling
 
 # Never a meeting's id: the stand-in for a meeting a new file would create.
 NOT_SAVED = 0

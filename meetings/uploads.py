@@ -4,9 +4,14 @@ Nothing uploaded is written where its name says. A zip's members are read in
 memory one by one, their paths checked and their bytes counted while they are
 read, so that neither ``../../x.md`` nor a zip whose headers understate its
 sizes can do harm. What was read waits for the maintainer's confirmation in
-one private temporary file, named in their session and bound to its content
-by a hash (``Batch.digest``); it is deleted on confirm, on cancel, when the
-next upload replaces it, or after ``MAX_AGE``.
+Django's storage (``FOLDER``) with an ``Upload`` row, so that any web server
+can show its preview and import it, bound to its content by a hash
+(``Batch.digest``). It is deleted on cancel, once imported, or by ``sweep``
+(run each time an upload is kept) after ``MAX_AGE``; an unfinished import's
+files are kept for ``RESUME_MAX_AGE``, to run it again.
+
+Shared by the admin's import pages (``meetings.admin.imports``) and the task
+worker (``meetings.tasks``), so it lives outside the admin package.
 """
 
 from __future__ import annotations

@@ -1,29 +1,12 @@
-import datetime as dt
 import os
-import textwrap
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.utils.text import slugify
+from django.contrib.auth.models import Permission
 
-from meetings.importing import import_many
-from meetings.models import (
-    Item,
-    Meeting,
-    Mention,
-    Owner,
-    Ownership,
-    Participant,
-    Person,
-    Team,
-    name_key,
-)
-from meetings.people import is_group
-
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = Path(os.environ.get("MINUTES_CORPUS", ROOT.parent / "shared" / "minutes"))
-SAMPLES = ROOT / "sample_minutes"
+from meetings import uploads
+from tests.helpers import make_item, make_meeting, make_person, make_user, require_corpus
+from tests.processes import environment, running, worker_command
 
 
 @pytest.fixture(scope="session")
@@ -40,79 +23,7 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
 @pytest.fixture
 def corpus():
     """The real minutes of a real community, beside this checkout as in CI."""
-    if not CORPUS.is_dir():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the real minutes corpus is missing at {CORPUS}")
-        pytest.skip(f"the real minutes corpus is not at {CORPUS}")
-    return CORPUS
-
-
-def minutes_text(markdown):
-    """Markdown written in a test, indented like the test, as a file's bytes."""
-    return textwrap.dedent(markdown).lstrip("\n").encode()
-
-
-def import_text(markdown, source="team/2024-01-10.md", **options):
-    """Import one minutes file written in a test; returns its FileResult."""
-    return import_many([(source, minutes_text(markdown))], **options).results[0]
-
-
-# Small explicit builders for the tracker's data (views, filters, pages).
-
-
-def make_team(name="core"):
-    team = Team.objects.filter(key=name_key(name)).first()
-    return team or Team.objects.create(name=name, slug=slugify(name))
-
-
-def make_person(handle, user=None, **fields):
-    return Person.objects.create(handle=handle, user=user, **fields)
-
-
-def make_meeting(date="2024-01-10", teams=("core",), participants=(), **fields):
-    """A meeting of ``teams`` on ``date`` (ISO), attended by ``participants`` (people)."""
-    if "source" not in fields:
-        fields["source"] = f"{teams[0] if teams else 'none'}/{date}.md"
-        taken = Meeting.objects.filter(source__startswith=fields["source"][:-3]).count()
-        if taken:  # a second meeting on the same day
-            fields["source"] = f"{fields['source'][:-3]}-{taken + 1}.md"
-    fields.setdefault("file_name", fields["source"].rsplit("/", 1)[-1])
-    meeting = Meeting.objects.create(date=dt.date.fromisoformat(date), content_hash="", **fields)
-    meeting.teams.set([make_team(name) for name in teams])
-    Participant.objects.bulk_create(
-        Participant(meeting=meeting, person=person, name=person.handle, position=position)
-        for position, person in enumerate(participants)
-    )
-    return meeting
-
-
-def make_item(text, meeting=None, owners=(), line=1, **fields):
-    """An item first raised by ``meeting``, its mention there at ``line``.
-
-    ``owners`` are people (owners by their handle) or names as written, such
-    as ``"RD"`` (unresolved) or ``"Everyone"`` (a group).
-    """
-    meeting = meeting or make_meeting()
-    fields.setdefault("last_raised", meeting.date)
-    item = Item.objects.create(text=text, meeting=meeting, raised=meeting.date, **fields)
-    names = []
-    for position, owner in enumerate(owners):
-        if isinstance(owner, Person):
-            Owner.objects.create(item=item, name=owner.handle, person=owner, position=position)
-            names.append(owner.handle)
-        else:
-            Owner.objects.create(item=item, name=owner, is_group=is_group(owner), position=position)
-            names.append(owner)
-    Mention.objects.create(
-        item=item, meeting=meeting, owners=names, text=text, line=line, position=line
-    )
-    Ownership.objects.keep([item.pk])  # as the import keeps it
-    return item
-
-
-def make_user(username, password=None, **fields):
-    """A user; without a password unless given (hashing one is slow), for force_login."""
-    return get_user_model().objects.create_user(username, password=password, **fields)
+    return require_corpus()
 
 
 @pytest.fixture
@@ -131,6 +42,59 @@ def teammate(db):
 def outsider(db):
     """Zoe has an account but was at none of the meetings."""
     return make_person("ZoeQ", user=make_user("zoe"))
+
+
+@pytest.fixture
+def item(owner, teammate):
+    """Maria's item "Arrange meetings", from a meeting she and Tom attended."""
+    meeting = make_meeting("2024-01-10", participants=[owner, teammate])
+    return make_item("Arrange meetings", meeting, owners=[owner])
+
+
+@pytest.fixture
+def reader(client, owner):
+    """A client signed in as Maria, who reads the pages."""
+    client.force_login(owner.user)
+    return client
+
+
+@pytest.fixture
+def visitor(client, db):
+    """A client signed in with an account that is no one in the minutes."""
+    client.force_login(make_user("visitor"))
+    return client
+
+
+@pytest.fixture
+def maintainer(db, client):
+    """Mara, staff who imports minutes and maps names; the client is signed in as her."""
+    user = make_user("mara", is_staff=True)
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["add_meeting", "view_meeting", "add_alias"])
+    )
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def task_worker(transactional_db, settings, tmp_path):
+    """A real task worker on the test database and storage, for the length of the test.
+
+    Up to two files, a preview or an import runs in the request; more go to the worker.
+    """
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.IMPORT_INLINE_FILES = 2
+    log = tmp_path / "worker.log"
+    with running(worker_command(), environment(), log) as process:
+        yield process
+    print(log.read_text())
+
+
+@pytest.fixture
+def kept_uploads(tmp_path, settings):
+    """Uploads waiting for confirmation go to this test's own storage: the folder they are in."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path / "media" / uploads.FOLDER
 
 
 # Browser tests: pytest-playwright drives Debian's chromium against live_server.
@@ -173,7 +137,11 @@ def pytest_collection_modifyitems(config, items):
 
 def pytest_terminal_summary(terminalreporter, config):
     """Say once why the browser tests did not run, even under `pytest -q`."""
-    skipped = [r for r in terminalreporter.stats.get("skipped", []) if "browser" in r.keywords]
+    skipped = [
+        r
+        for r in terminalreporter.stats.get("skipped", [])
+        if "browser" in getattr(r, "keywords", ())
+    ]
     if skipped and not CHROMIUM.exists():
         terminalreporter.write_line(f"{NO_CHROMIUM} ({len(skipped)} tests)")
     left_out = getattr(config, "_postgresql_only", 0)

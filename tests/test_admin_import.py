@@ -15,9 +15,9 @@ from django.utils import timezone
 from meetings import uploads
 from meetings.models import ImportLog, Item, Meeting, Mention, Upload
 from meetings.preview import preview_files
-from tests.conftest import import_text, make_user, minutes_text
+from tests.helpers import import_text, make_user, minutes_text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("kept_uploads")]
 
 IMPORT = reverse("admin:meetings_meeting_import")
 MEETINGS = reverse("admin:meetings_meeting_changelist")
@@ -82,24 +82,6 @@ FEBRUARY = """
 """
 
 GOOD = ("2024-02-07.md", minutes_text(FEBRUARY))
-
-
-@pytest.fixture(autouse=True)
-def kept_uploads(tmp_path, settings):
-    """Uploads waiting for confirmation go to this test's own storage folder."""
-    settings.MEDIA_ROOT = str(tmp_path)
-    return tmp_path / uploads.FOLDER
-
-
-@pytest.fixture
-def maintainer(client):
-    """A staff member who may add meetings: the one who imports minutes."""
-    user = make_user("mara", is_staff=True)
-    user.user_permissions.add(
-        *Permission.objects.filter(codename__in=["add_meeting", "view_meeting", "add_alias"])
-    )
-    client.force_login(user)
-    return user
 
 
 def upload(client, *files):
@@ -212,6 +194,17 @@ def test_the_form_asks_for_markdown_files_or_a_zip(client, maintainer):
     assert 'type="file" name="files"' in page
     assert "multiple" in page
     assert "One or more Markdown (.md) files, or one .zip of a minutes folder." in page
+
+
+def test_the_import_pages_are_styled_by_the_admins_media_not_inline(client, maintainer):
+    form = text(client.get(IMPORT))
+    preview = upload(client, january())
+    result = confirm(client, preview)
+
+    assert 'href="/static/admin/css/forms.css"' in form
+    for page in (text(preview), text(result)):
+        assert 'href="/static/meetings/import.css"' in page
+        assert "<style" not in page
 
 
 def test_uploading_nothing_asks_for_a_file(client, maintainer):

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from meetings.models import Alias, Item, Meeting, Owner, Person, Speaker, Team
-from tests.conftest import import_text
+from tests.helpers import import_text
 from tests.test_people import minutes
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ NO_ALIASES = {"aliases-TOTAL_FORMS": "0", "aliases-INITIAL_FORMS": "0"}
 
 
 @pytest.fixture
-def staff(client):
+def viewer(client):
     """A staff member who may see people but change nothing."""
     user = get_user_model().objects.create_user("viewer", password="x", is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="view_person"))
@@ -49,6 +49,14 @@ def test_the_people_list_links_to_the_unresolved_names(admin_client):
     page = admin_client.get(reverse("admin:meetings_person_changelist")).content.decode()
 
     assert f'href="{UNRESOLVED}"' in page
+
+
+def test_the_page_is_styled_by_the_admins_media_not_inline(admin_client):
+    page = admin_client.get(UNRESOLVED).content.decode()
+
+    assert 'href="/static/tracker-admin.css"' in page
+    assert 'href="/static/admin/css/forms.css"' in page
+    assert "<style" not in page
 
 
 def test_the_page_lists_each_name_with_counts_teams_meetings_and_who_it_could_be(admin_client):
@@ -180,12 +188,12 @@ def test_staff_who_may_not_see_people_are_refused(client):
     assert client.get(UNRESOLVED).status_code == 403
 
 
-def test_staff_who_may_not_add_aliases_see_the_page_but_cannot_map(staff):
+def test_staff_who_may_not_add_aliases_see_the_page_but_cannot_map(viewer):
     cezar_unresolved()
 
-    assert "<strong>CC</strong>" in staff.get(UNRESOLVED).text
-    assert 'type="submit" value="Map"' not in staff.get(UNRESOLVED).text
-    assert staff.post(UNRESOLVED, {"text": "CC", "person": "Cezar"}).status_code == 403
+    assert "<strong>CC</strong>" in viewer.get(UNRESOLVED).text
+    assert 'type="submit" value="Map"' not in viewer.get(UNRESOLVED).text
+    assert viewer.post(UNRESOLVED, {"text": "CC", "person": "Cezar"}).status_code == 403
     assert not Alias.objects.exists()
 
 
@@ -463,11 +471,11 @@ def test_mapping_a_name_that_is_another_records_handle_offers_the_merge(admin_cl
     assert not Alias.objects.exists()
 
 
-def test_staff_who_may_not_change_people_cannot_merge(staff):
+def test_staff_who_may_not_change_people_cannot_merge(viewer):
     import_text(minutes(["Gabi Mocanu", "Gabriel Mocanu"]))
     ids = ",".join(str(pk) for pk in Person.objects.values_list("pk", flat=True))
 
-    assert staff.post(MERGE, {"ids": ids, "confirm": "1"}).status_code == 403
+    assert viewer.post(MERGE, {"ids": ids, "confirm": "1"}).status_code == 403
     assert Person.objects.count() == 2
 
 

@@ -16,12 +16,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from meetings import admin_import, uploads
+from meetings import uploads
+from meetings.admin import logs as import_logs
 from meetings.importing import import_many
 from meetings.models import ImportLog, Item, Meeting, Upload
 from meetings.preview import preview_files
-from tests.conftest import import_text, make_user, minutes_text
+from tests.helpers import import_text, make_user, minutes_text
 from tests.processes import environment, running, wait_until, worker_command
+
+# The worker reads what the tests write: no test transaction may hide it.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 IMPORT = reverse("admin:meetings_meeting_import")
 
@@ -65,25 +69,11 @@ def folder(count, team="core"):
     return buffer.getvalue()
 
 
-@pytest.fixture
-def maintainer(transactional_db, client, settings, tmp_path):
+@pytest.fixture(autouse=True)
+def few_files_inline(settings, tmp_path):
+    """Up to two files in the request; more go to the worker, which shares the storage."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
-    # Up to two files in the request; more go to the worker.
     settings.IMPORT_INLINE_FILES = 2
-    user = make_user("mara", is_staff=True)
-    user.user_permissions.add(
-        *Permission.objects.filter(codename__in=["add_meeting", "view_meeting"])
-    )
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
-def task_worker(maintainer, tmp_path):
-    """A real task worker on the test database, for the length of the test."""
-    with running(worker_command(), environment(), tmp_path / "worker.log") as process:
-        yield process
-    print((tmp_path / "worker.log").read_text())
 
 
 def send(client, name, data):
@@ -149,7 +139,7 @@ def test_an_import_of_many_files_runs_in_the_worker_and_its_log_shows_progress_t
 
 
 def test_without_a_worker_the_page_says_that_none_has_started(client, maintainer, monkeypatch):
-    monkeypatch.setattr(admin_import, "WORKER_MISSING_AFTER", 0)
+    monkeypatch.setattr(import_logs, "WORKER_MISSING_AFTER", 0)
     preview_url = send(client, "minutes.zip", folder(3))
 
     page = text(client.get(preview_url))

@@ -8,7 +8,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from meetings.models import Item
-from tests.conftest import import_text
+from tests.helpers import import_text
 
 PASSWORD = "a long password 42"
 

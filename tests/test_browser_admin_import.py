@@ -2,28 +2,20 @@
 
 import zipfile
 
-import pytest
-from django.contrib.auth.models import Permission
 from playwright.sync_api import expect
 
 from meetings.models import ImportLog, Item, Meeting
-from tests.conftest import SAMPLES, make_user
-from tests.processes import environment, running, worker_command
+from tests.helpers import SAMPLES
 
-
-@pytest.fixture
-def maintainer(transactional_db):
-    user = make_user("mara", password="a long password 42", is_staff=True)
-    user.user_permissions.add(
-        *Permission.objects.filter(codename__in=["add_meeting", "view_meeting", "add_alias"])
-    )
-    return user
+PASSWORD = "a long password 42"
 
 
 def log_in(page, url, user):
+    user.set_password(PASSWORD)
+    user.save(update_fields=["password"])
     page.goto(f"{url}/admin/login/")
     page.fill("#id_username", user.username)
-    page.fill("#id_password", "a long password 42")
+    page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
 
 
@@ -56,15 +48,6 @@ def test_a_maintainer_uploads_minutes_sees_the_preview_and_confirms(live_server,
     }
     assert Item.objects.filter(text="Draft the 1.0 release plan.").exists()
     assert ImportLog.objects.get().user == maintainer
-
-
-@pytest.fixture
-def task_worker(maintainer, settings, tmp_path):
-    """A real task worker on the test database; more than two files go to it."""
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.IMPORT_INLINE_FILES = 2
-    with running(worker_command(), environment(), tmp_path / "worker.log") as process:
-        yield process
 
 
 def test_a_long_preview_and_import_show_their_progress_and_then_their_result(

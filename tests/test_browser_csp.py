@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from meetings.models import Claim, Item, Person, Team
-from tests.conftest import make_user
+from tests.helpers import make_user
 from tests.test_browser import minutes, sign_in
 
 __all__ = ["minutes"]  # the fixture: Maria's and Tom's items, imported from minutes

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from meetings.models import Alias, Owner, Person
-from tests.conftest import import_text, make_user
+from tests.helpers import import_text, make_user
 from tests.test_browser import sign_in
 
 PASSWORD = "a long password 42"
@@ -19,7 +19,7 @@ def minutes(participants, owners, date="2024-01-10", teams=("community",)):
 
 
 @pytest.fixture
-def community(transactional_db):
+def namesakes(transactional_db):
     """Gabi signs in twice, by two full names; Cezar and Cristi are both `CC`; RD is two people."""
     import_text(
         minutes(["Gabi Mocanu", "Gabriel Mocanu"], [("GM", "Fix the CI pipeline")]),
@@ -40,7 +40,7 @@ def community(transactional_db):
 
 
 @pytest.mark.browser
-def test_a_maintainer_merges_two_people_and_maps_initials(live_server, page, community, tmp_path):
+def test_a_maintainer_merges_two_people_and_maps_initials(live_server, page, namesakes, tmp_path):
     make_user("mara", password=PASSWORD, is_staff=True, is_superuser=True)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{live_server.url}/admin/login/")
@@ -79,7 +79,7 @@ def test_a_maintainer_merges_two_people_and_maps_initials(live_server, page, com
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [1280, 390])
-def test_a_member_says_who_an_owner_of_their_item_is(live_server, browser, community, width):
+def test_a_member_says_who_an_owner_of_their_item_is(live_server, browser, namesakes, width):
     razvan = Person.objects.get(handle="RăzvanD")
     razvan.user = make_user("razvan")
     razvan.save()

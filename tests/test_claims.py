@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from meetings.models import Claim, DoneSuggestion, Item, Mention, Person
-from tests.conftest import make_item, make_meeting, make_person, make_user
+from tests.helpers import make_item, make_meeting, make_person, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,8 @@ def claimant(client):
 
 
 @pytest.fixture
-def maintainer(db):
+def reviewer(db):
+    """A maintainer's own browser, beside the claimant's: a staff client (``.user``, its user)."""
     user = make_user("root", is_staff=True)
     client = Client()
     client.force_login(user)
@@ -56,8 +57,8 @@ def owner_actions(client, item):
     )
 
 
-def answer(maintainer, claim, verdict):
-    return maintainer.post(f"/review/claims/{claim.pk}/", {"verdict": verdict}, follow=True)
+def answer(reviewer, claim, verdict):
+    return reviewer.post(f"/review/claims/{claim.pk}/", {"verdict": verdict}, follow=True)
 
 
 def test_a_claim_without_proof_waits_and_gives_no_owner_rights(client, claimant, maria):
@@ -108,16 +109,16 @@ def test_a_person_without_a_recorded_email_always_needs_approval(client, maria):
 
 
 def test_a_maintainer_approves_a_claim_and_the_account_gets_the_owners_rights(
-    client, claimant, maria, maintainer
+    client, claimant, maria, reviewer
 ):
     claim(client, maria)
     waiting = Claim.objects.get()
 
-    listed = maintainer.get("/review/claims/").content.decode()
+    listed = reviewer.get("/review/claims/").content.decode()
     assert "<strong>1</strong> to decide" in listed
     assert "mp@mail.example" in listed and "maria@example.org" in listed
 
-    html = answer(maintainer, waiting, "accept").content.decode()
+    html = answer(reviewer, waiting, "accept").content.decode()
 
     assert "Approved: mp as MariaP." in html
     assert "No claim is waiting." in html
@@ -127,7 +128,7 @@ def test_a_maintainer_approves_a_claim_and_the_account_gets_the_owners_rights(
     waiting.refresh_from_db()
     assert (waiting.state, waiting.decided_by, waiting.by_email) == (
         "approved",
-        maintainer.user,
+        reviewer.user,
         False,
     )
     assert waiting.decided >= waiting.created
@@ -137,7 +138,7 @@ def test_a_maintainer_approves_a_claim_and_the_account_gets_the_owners_rights(
 
 
 def test_approving_one_claim_refuses_the_others_for_the_same_person(
-    client, claimant, maria, maintainer
+    client, claimant, maria, reviewer
 ):
     claim(client, maria)
     other = Client()
@@ -145,20 +146,20 @@ def test_approving_one_claim_refuses_the_others_for_the_same_person(
     claim(other, maria)
     first, second = Claim.objects.order_by("pk")
 
-    answer(maintainer, first, "accept")
+    answer(reviewer, first, "accept")
 
     second.refresh_from_db()
-    assert (second.state, second.decided_by) == ("refused", maintainer.user)
+    assert (second.state, second.decided_by) == ("refused", reviewer.user)
     maria.refresh_from_db()
     assert maria.user == claimant
 
 
 def test_a_refused_claim_leaves_the_account_as_it_was_and_it_may_claim_again(
-    client, claimant, maria, maintainer
+    client, claimant, maria, reviewer
 ):
     claim(client, maria)
 
-    html = answer(maintainer, Claim.objects.get(), "dismiss").content.decode()
+    html = answer(reviewer, Claim.objects.get(), "dismiss").content.decode()
 
     assert "Refused: mp as MariaP." in html
     maria.refresh_from_db()
@@ -177,22 +178,22 @@ def test_an_account_waits_for_one_answer_at_a_time(client, claimant, maria):
     assert list(Claim.objects.values_list("person__handle", flat=True)) == ["MariaP"]
 
 
-def test_a_person_someone_became_meanwhile_cannot_be_approved(client, claimant, maria, maintainer):
+def test_a_person_someone_became_meanwhile_cannot_be_approved(client, claimant, maria, reviewer):
     claim(client, maria)
     Person.objects.filter(pk=maria.pk).update(user=make_user("maria", email="maria@example.org"))
 
-    html = answer(maintainer, Claim.objects.get(), "accept").content.decode()
+    html = answer(reviewer, Claim.objects.get(), "accept").content.decode()
 
     assert "Not approved: MariaP is someone else&#x27;s account already." in html
     assert Claim.objects.get().state == "pending"
 
 
-def test_a_claim_answered_already_is_not_answered_again(client, claimant, maria, maintainer):
+def test_a_claim_answered_already_is_not_answered_again(client, claimant, maria, reviewer):
     claim(client, maria)
     waiting = Claim.objects.get()
-    answer(maintainer, waiting, "dismiss")
+    answer(reviewer, waiting, "dismiss")
 
-    html = answer(maintainer, waiting, "accept").content.decode()
+    html = answer(reviewer, waiting, "accept").content.decode()
 
     assert "mp as MariaP is refused already." in html
     maria.refresh_from_db()
@@ -211,43 +212,43 @@ def test_only_maintainers_see_and_answer_claims(client, claimant, maria):
     assert waiting.state == "pending"
 
 
-def test_an_answer_needs_a_post_and_a_verdict(client, claimant, maria, maintainer):
+def test_an_answer_needs_a_post_and_a_verdict(client, claimant, maria, reviewer):
     claim(client, maria)
     waiting = Claim.objects.get()
 
-    assert maintainer.get(f"/review/claims/{waiting.pk}/").status_code == 405
-    response = maintainer.post(f"/review/claims/{waiting.pk}/", {"verdict": "maybe"})
+    assert reviewer.get(f"/review/claims/{waiting.pk}/").status_code == 405
+    response = reviewer.post(f"/review/claims/{waiting.pk}/", {"verdict": "maybe"})
     assert response.status_code == 400
     assert "Select a valid choice. maybe is not one of the available choices." in (
         response.content.decode()
     )
-    assert maintainer.post("/review/claims/999999/", {"verdict": "accept"}).status_code == 404
+    assert reviewer.post("/review/claims/999999/", {"verdict": "accept"}).status_code == 404
     waiting.refresh_from_db()
     assert waiting.state == "pending"
 
 
-def test_the_maintainers_home_page_says_how_many_claims_wait(client, claimant, maria, maintainer):
+def test_the_maintainers_home_page_says_how_many_claims_wait(client, claimant, maria, reviewer):
     claim(client, maria)
 
-    html = maintainer.get("/").content.decode()
+    html = reviewer.get("/").content.decode()
 
     assert '<a href="/review/claims/">1 claim of who is who</a> waits for your answer.' in html
     assert "claim of who is who" not in client.get("/").content.decode()
 
 
-def test_the_review_pages_link_to_the_claims(maintainer):
-    html = maintainer.get("/review/").content.decode()
+def test_the_review_pages_link_to_the_claims(reviewer):
+    html = reviewer.get("/review/").content.decode()
 
     assert '<a href="/review/claims/">Who is who: claims</a>' in html
 
 
-def test_a_maintainer_answers_claims_in_the_admin_too(client, claimant, maria, maintainer):
+def test_a_maintainer_answers_claims_in_the_admin_too(client, claimant, maria, reviewer):
     claim(client, maria)
-    maintainer.user.is_superuser = True
-    maintainer.user.save()
+    reviewer.user.is_superuser = True
+    reviewer.user.save()
     waiting = Claim.objects.get()
 
-    response = maintainer.post(
+    response = reviewer.post(
         "/admin/meetings/claim/",
         {"action": "approve", "_selected_action": [waiting.pk]},
         follow=True,
@@ -255,21 +256,21 @@ def test_a_maintainer_answers_claims_in_the_admin_too(client, claimant, maria, m
 
     assert "1 claim approved." in response.content.decode()
     waiting.refresh_from_db()
-    assert (waiting.state, waiting.decided_by) == ("approved", maintainer.user)
+    assert (waiting.state, waiting.decided_by) == ("approved", reviewer.user)
     maria.refresh_from_db()
     assert maria.user == claimant
 
 
 def test_the_claims_page_costs_the_same_few_queries_for_many_claims(
-    maria, maintainer, django_assert_max_num_queries
+    maria, reviewer, django_assert_max_num_queries
 ):
     for n in range(8):
         person = make_person(f"Person{n}")
         made = Claim.objects.create(user=make_user(f"user{n}"), person=person)
         if n % 2:
-            made.refuse(maintainer.user)
+            made.refuse(reviewer.user)
 
     with django_assert_max_num_queries(8):
-        html = maintainer.get("/review/claims/").content.decode()
+        html = reviewer.get("/review/claims/").content.decode()
 
     assert html.count('data-claim="') == 8

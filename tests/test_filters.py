@@ -3,7 +3,7 @@ from django.http import QueryDict
 
 from meetings.filters import ItemFilter, MeetingFilter
 from meetings.models import Item, Mention
-from tests.conftest import make_item, make_meeting
+from tests.helpers import make_item, make_meeting
 
 pytestmark = pytest.mark.django_db
 

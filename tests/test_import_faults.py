@@ -10,7 +10,7 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 from meetings import importing
 from meetings.importing import Outcome, import_many
 from meetings.models import Meeting
-from tests.conftest import minutes_text
+from tests.helpers import minutes_text
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -4,7 +4,7 @@ import pytest
 
 from meetings.importing import Outcome, import_many, import_paths
 from meetings.models import Item, Meeting
-from tests.conftest import minutes_text
+from tests.helpers import minutes_text
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ import pytest
 from meetings import importing
 from meetings.importing import Outcome, import_many
 from meetings.models import AgendaItem, Item, Link, Meeting, Participant, Person, Team
-from tests.conftest import minutes_text
+from tests.helpers import minutes_text
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,6 +1,7 @@
 import pytest
 
-from meetings.markdown import render, short_link_text
+from meetings.links import short_link_text
+from meetings.markdown import render
 
 
 @pytest.fixture(autouse=True)
@@ -106,3 +107,25 @@ def test_a_link_with_its_own_text_keeps_it():
 )
 def test_short_link_text(url, text):
     assert short_link_text(url, home_orgs=("unikraft",)) == (text or url)
+
+
+def test_a_bare_url_ends_where_the_parser_ends_it():
+    html = render("* https://github.com/unikraft/lib-musl/pull/7/commits: Ask Marc")
+
+    assert (
+        '<a href="https://github.com/unikraft/lib-musl/pull/7/commits">'
+        "https://github.com/unikraft/lib-musl/pull/7/commits</a>: Ask Marc"
+    ) in html
+
+
+def test_a_closing_bracket_after_a_bare_url_is_not_part_of_it():
+    html = render("[see https://github.com/unikraft/lib-omniorbpy/pull/1]")
+
+    assert '<a href="https://github.com/unikraft/lib-omniorbpy/pull/1">lib-omniorbpy#1</a>]' in html
+
+
+@pytest.mark.parametrize(
+    "text", ["www.example.org", "someone@example.org", "//example.org/x", "ftp://example.org/x"]
+)
+def test_only_bare_http_and_https_urls_become_links(text):
+    assert "<a" not in render(f"See {text} now")

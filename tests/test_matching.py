@@ -33,8 +33,8 @@ def import_meeting(date, todos, **kwargs):
 
 
 @pytest.fixture
-def maria():
-    return get_user_model().objects.create_user("maria")
+def member():
+    return get_user_model().objects.create_user("member")
 
 
 def test_the_same_pull_request_in_other_words_is_a_mention_of_the_open_item():
@@ -88,9 +88,9 @@ def test_an_item_of_another_team_is_not_carried_over():
     assert Item.objects.actions().count() == 2
 
 
-def test_a_done_item_raised_again_is_a_new_item(maria):
+def test_a_done_item_raised_again_is_a_new_item(member):
     import_meeting("2022-01-05", [f"RV: Update on {PR}"])
-    Item.objects.get().set_status(maria, Item.Status.DONE)
+    Item.objects.get().set_status(member, Item.Status.DONE)
     import_meeting("2022-01-12", [f"RV: Update on {PR}"])
 
     assert Item.objects.actions().count() == 2
@@ -131,62 +131,62 @@ def test_a_lower_threshold_links_what_was_only_a_candidate(settings):
     assert not Candidate.objects.exists()
 
 
-def test_accepting_a_candidate_links_the_items_and_says_who_did_it(maria):
+def test_accepting_a_candidate_links_the_items_and_says_who_did_it(member):
     import_meeting("2022-01-05", ["RD: Continue work on Hyper-V."])
     import_meeting("2022-01-12", ["RD: Continue work on porting the network driver for Hyper-V."])
     later = Item.objects.get(raised="2022-01-12")
-    later.set_status(maria, Item.Status.IN_PROGRESS, "started")
+    later.set_status(member, Item.Status.IN_PROGRESS, "started")
 
-    Candidate.objects.get().accept(maria)
+    Candidate.objects.get().accept(member)
 
     [item] = Item.objects.actions()
     assert item.mention_count == 2
     assert item.text == "Continue work on porting the network driver for Hyper-V."
     assert str(item.raised) == "2022-01-05"
-    assert item.events.get(kind=Event.Kind.LINKED).user == maria
+    assert item.events.get(kind=Event.Kind.LINKED).user == member
     assert [c.note for c in item.status_changes.all()] == ["started"]
 
 
-def test_dismissing_a_candidate_keeps_the_items_apart_and_records_it(maria):
+def test_dismissing_a_candidate_keeps_the_items_apart_and_records_it(member):
     import_meeting("2022-01-05", ["RD: Continue work on Hyper-V."])
     import_meeting("2022-01-12", ["RD: Continue work on porting the network driver for Hyper-V."])
 
     candidate = Candidate.objects.get()
-    candidate.dismiss(maria)
+    candidate.dismiss(member)
 
     candidate.refresh_from_db()
     assert candidate.state == Verdict.DISMISSED
-    assert candidate.decided_by == maria
+    assert candidate.decided_by == member
     assert Item.objects.actions().count() == 2
-    assert candidate.item.events.get(kind=Event.Kind.DISMISSED).user == maria
+    assert candidate.item.events.get(kind=Event.Kind.DISMISSED).user == member
 
 
-def test_a_wrong_link_can_be_split_off_and_the_history_says_who(maria):
+def test_a_wrong_link_can_be_split_off_and_the_history_says_who(member):
     import_meeting("2022-01-05", ["Everyone: Work on PRs for the 0.7 release"])
     import_meeting("2022-01-12", ["Everyone: Work on PRs for the 0.7 release"])
     item = Item.objects.get()
     later = item.mentions.get(meeting__date="2022-01-12")
 
-    new = item.split(later, maria)
+    new = item.split(later, member)
 
     item.refresh_from_db()
     assert item.mention_count == 1
     assert new.mention_count == 1
     assert str(new.raised) == "2022-01-12"
     assert [o.name for o in new.owners.all()] == ["Everyone"]
-    assert item.events.get(kind=Event.Kind.SPLIT).user == maria
-    assert new.events.get(kind=Event.Kind.SPLIT).user == maria
+    assert item.events.get(kind=Event.Kind.SPLIT).user == member
+    assert new.events.get(kind=Event.Kind.SPLIT).user == member
 
 
-def test_the_only_mention_cannot_be_split_off(maria):
+def test_the_only_mention_cannot_be_split_off(member):
     import_meeting("2022-01-05", ["RD: Arrange meetings"])
     item = Item.objects.get()
 
     with pytest.raises(ValueError, match="not its only one"):
-        item.split(item.mentions.get(), maria)
+        item.split(item.mentions.get(), member)
 
 
-def test_a_later_meeting_saying_the_pull_request_is_merged_suggests_done(maria):
+def test_a_later_meeting_saying_the_pull_request_is_merged_suggests_done(member):
     import_meeting("2022-01-05", [f"RV: Update on {PR}"])
     import_meeting("2022-01-12", ["RD: Arrange meetings"], discussion=f"RV: {PR} is merged.")
 
@@ -198,7 +198,7 @@ def test_a_later_meeting_saying_the_pull_request_is_merged_suggests_done(maria):
     item.refresh_from_db()
     assert item.status == Item.Status.OPEN  # never closed silently
 
-    suggestion.decide(maria, accepted=True)
+    suggestion.decide(member, accepted=True)
 
     item.refresh_from_db()
     assert item.status == Item.Status.DONE
@@ -259,7 +259,7 @@ def test_scores_say_why():
     assert value < 65
 
 
-def test_linking_keeps_the_later_items_other_look_alikes(maria):
+def test_linking_keeps_the_later_items_other_look_alikes(member):
     import_meeting("2022-01-05", ["RD: Continue work on Hyper-V."])
     import_meeting("2022-01-12", ["RD: Continue work on porting the network driver for Hyper-V."])
     import_meeting("2022-01-19", ["RD: Write the ESXi network driver."])
@@ -268,18 +268,18 @@ def test_linking_keeps_the_later_items_other_look_alikes(maria):
     third = Item.objects.get(raised="2022-01-19")
     Candidate.objects.get_or_create(item=second, other=third, defaults={"score": 70, "reason": "?"})
 
-    Candidate.objects.get(item=first, other=second).accept(maria)
+    Candidate.objects.get(item=first, other=second).accept(member)
 
     assert Candidate.objects.filter(item=first, other=third, state=Verdict.PENDING).exists()
 
 
-def test_linking_a_closed_item_with_a_later_open_one_reopens_it(maria):
+def test_linking_a_closed_item_with_a_later_open_one_reopens_it(member):
     import_meeting("2022-01-05", ["RD: Continue work on Hyper-V."])
     import_meeting("2022-01-12", ["RD: Continue work on porting the network driver for Hyper-V."])
     first = Item.objects.get(raised="2022-01-05")
-    first.set_status(maria, Item.Status.DONE)
+    first.set_status(member, Item.Status.DONE)
 
-    Candidate.objects.get().accept(maria)
+    Candidate.objects.get().accept(member)
 
     first.refresh_from_db()
     assert first.status == Item.Status.OPEN

@@ -3,26 +3,15 @@ examples, and a sanity check of every file."""
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
 from meetings.minutes import MinutesError, parse
+from tests.helpers import EXAMPLES, require_corpus
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-MINUTES = SHARED / "minutes"
-EXAMPLES = SHARED / "examples"
-
-pytestmark = pytest.mark.skipif(
-    not MINUTES.is_dir(), reason=f"the real minutes are not in {MINUTES}"
-)
-
-MINUTES_FILES = (
-    sorted(path for path in MINUTES.rglob("*.md") if path.name != "README.md")
-    if MINUTES.is_dir()
-    else []
-)
-EXAMPLE_FILES = sorted(EXAMPLES.rglob("*.json")) if EXAMPLES.is_dir() else []
+MINUTES = require_corpus()
+MINUTES_FILES = sorted(path for path in MINUTES.rglob("*.md") if path.name != "README.md")
+EXAMPLE_FILES = sorted(EXAMPLES.rglob("*.json"))
 
 # A heading naming an action-items section (format, section 2), found without
 # the parser, to check that such a section yields something. "Next Steps" is

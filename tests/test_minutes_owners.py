@@ -4,15 +4,8 @@ import time
 
 import pytest
 
-from meetings.minutes.owners import (
-    Names,
-    Prefix,
-    first_name,
-    is_initials,
-    name_line,
-    owner_prefix,
-    speaker_prefix,
-)
+from meetings.minutes.owners import Names, Prefix, name_line, owner_prefix, speaker_prefix
+from meetings.names import first_name, is_initials
 
 PARTICIPANTS = ["RăzvanD", "AlexJ", "Cezar", "Andrei Topală", "Marco", "Vlad", "Maria", "Radu"]
 NAMES = Names(PARTICIPANTS)

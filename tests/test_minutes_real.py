@@ -8,21 +8,16 @@ lines in the file is written here on one line.
 """
 
 import datetime as dt
-import os
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import pytest
 
 from meetings.minutes import MinutesError, parse
+from tests.helpers import require_corpus
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = Path(os.environ.get("MINUTES_CORPUS", ROOT.parent / "shared" / "minutes"))
-
-if not CORPUS.is_dir():
-    pytest.skip(f"the real minutes corpus is not at {CORPUS}", allow_module_level=True)
+CORPUS = require_corpus()
 
 
 @dataclass(frozen=True)

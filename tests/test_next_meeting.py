@@ -7,20 +7,14 @@ import pytest
 
 from meetings.minutes import parse
 from meetings.models import Item
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 from tests.test_matching import import_meeting
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def reader(client, owner):
-    client.force_login(owner.user)
-    return client
-
-
-@pytest.fixture
-def community(owner):
+def carried_over(owner):
     """Two meetings of the community team: one item carried over, one done, one new."""
     import_meeting("2022-01-05", ["RD: Arrange meetings", "AJ: Fix the CI", "RD/AJ: Post on X"])
     import_meeting("2022-01-12", ["RD: Arrange meetings", "AJ: Write the blog post"])
@@ -36,7 +30,7 @@ def shown_markdown(response):
     return html_lib.unescape(html[start : html.index("</code>", start)])
 
 
-def test_the_next_minutes_on_the_page_parse_back_to_the_teams_open_items(reader, community):
+def test_the_next_minutes_on_the_page_parse_back_to_the_teams_open_items(reader, carried_over):
     markdown = shown_markdown(reader.get("/teams/community/next/"))
 
     minutes = parse(markdown.encode(), "community/2022-01-19.md")
@@ -52,14 +46,14 @@ def test_the_next_minutes_on_the_page_parse_back_to_the_teams_open_items(reader,
     ]
 
 
-def test_the_next_minutes_link_each_item_on_this_tracker(reader, community):
+def test_the_next_minutes_link_each_item_on_this_tracker(reader, carried_over):
     markdown = shown_markdown(reader.get("/teams/community/next/"))
 
     item = Item.objects.get(text="Arrange meetings")
     assert f"raised in 2 meetings: http://testserver/items/{item.pk}/ -->" in markdown
 
 
-def test_the_page_offers_a_copy_button_and_a_download_without_outside_scripts(reader, community):
+def test_the_page_offers_a_copy_button_and_a_download_without_outside_scripts(reader, carried_over):
     html = reader.get("/teams/community/next/").content.decode()
 
     assert 'id="copy-minutes"' in html
@@ -73,7 +67,7 @@ def test_the_page_offers_a_copy_button_and_a_download_without_outside_scripts(re
     assert "navigator.clipboard.writeText" in (ROOT / "static" / "tracker.js").read_text()
 
 
-def test_the_download_is_a_markdown_attachment_named_for_the_team_and_date(reader, community):
+def test_the_download_is_a_markdown_attachment_named_for_the_team_and_date(reader, carried_over):
     page = shown_markdown(reader.get("/teams/community/next/"))
 
     response = reader.get("/teams/community/next/", {"format": "md"})
@@ -84,13 +78,15 @@ def test_the_download_is_a_markdown_attachment_named_for_the_team_and_date(reade
     assert response.content.decode() == page
 
 
-def test_the_team_page_links_to_the_next_meeting(reader, community):
+def test_the_team_page_links_to_the_next_meeting(reader, carried_over):
     html = reader.get("/teams/community/").content.decode()
 
     assert '<a href="/teams/community/next/">Minutes for the next meeting</a>' in html
 
 
-def test_anonymous_visitors_log_in_first_unless_the_tracker_is_public(client, settings, community):
+def test_anonymous_visitors_log_in_first_unless_the_tracker_is_public(
+    client, settings, carried_over
+):
     response = client.get("/teams/community/next/", {"format": "md"})
     assert response["Location"].startswith("/accounts/login/?next=/teams/community/next/")
 
@@ -102,11 +98,11 @@ def test_an_unknown_team_has_no_next_meeting(reader):
     assert reader.get("/teams/kraft/next/").status_code == 404
 
 
-def test_the_next_meeting_page_only_reads(reader, community):
+def test_the_next_meeting_page_only_reads(reader, carried_over):
     assert reader.post("/teams/community/next/").status_code == 405
 
 
-def test_a_team_without_open_items_gets_minutes_that_say_so(reader, community):
+def test_a_team_without_open_items_gets_minutes_that_say_so(reader, carried_over):
     Item.objects.update(status=Item.Status.DONE)
 
     markdown = shown_markdown(reader.get("/teams/community/next/"))

@@ -13,7 +13,7 @@ from meetings.importing import import_paths
 from meetings.models import Item, Merge, Owner, Ownership, Participant, Person, Team
 from meetings.people import merge
 from meetings.people.corrections import correct_owner
-from tests.conftest import import_text, make_item, make_meeting, make_user
+from tests.helpers import import_text, make_item, make_meeting, make_user
 
 pytestmark = pytest.mark.django_db
 

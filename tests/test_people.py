@@ -4,7 +4,7 @@ import pytest
 
 from meetings.models import Alias, Item, Meeting, Merge, Owner, Participant, Person, Speaker, Team
 from meetings.people import learn, merge, resolve, unresolved_names
-from tests.conftest import import_text
+from tests.helpers import import_text
 
 pytestmark = pytest.mark.django_db
 

@@ -28,15 +28,15 @@ People the reading rests on, established across the corpus:
   bootloaders, `SjK` Sairaj Kodilkar next to `SK` Simon Kuenzer.
 """
 
-import os
 from collections import defaultdict
 
 import pytest
 from django.db import transaction
 
 from meetings.importing import import_paths
-from meetings.models import Owner, Person, name_key
-from tests.conftest import CORPUS
+from meetings.models import Owner, Person
+from meetings.names import name_key
+from tests.helpers import CORPUS, require_corpus
 
 # Each test runs inside the module's import, which is rolled back at its end.
 pytestmark = pytest.mark.django_db
@@ -376,10 +376,7 @@ OWNERS = [
 @pytest.fixture(scope="module")
 def imported_corpus(django_db_setup, django_db_blocker):
     """The whole corpus, imported once for the module and rolled back after it."""
-    if not CORPUS.is_dir():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the real minutes corpus is missing at {CORPUS}")
-        pytest.skip(f"the real minutes corpus is not at {CORPUS}")
+    require_corpus()
     with django_db_blocker.unblock(), transaction.atomic():
         import_paths([CORPUS])
         yield CORPUS

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from meetings.importing import import_paths
 from meetings.models import Alias, Meeting, Owner, Person, Speaker
 from meetings.people import resolution_counts, unresolved_names
-from tests.conftest import import_text
+from tests.helpers import import_text
 from tests.test_people import minutes
 
 pytestmark = pytest.mark.django_db

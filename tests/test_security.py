@@ -15,7 +15,7 @@ from django.urls import path
 from django.utils import timezone
 
 from meetings.csvcells import joined, neutralise
-from tests.conftest import ROOT, make_item, make_meeting, make_person, make_user
+from tests.helpers import ROOT, make_item, make_meeting, make_person, make_user
 
 pytestmark = pytest.mark.django_db
 

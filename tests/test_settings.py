@@ -13,7 +13,7 @@ import textwrap
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 README = (ROOT / "README.md").read_text()
 SETTINGS = (ROOT / "tracker" / "settings.py").read_text()

@@ -19,7 +19,7 @@ from django.db import connection
 from django.test import Client
 
 from meetings.models import ImportLog, Meeting, Upload
-from tests.conftest import make_user, minutes_text
+from tests.helpers import make_user, minutes_text
 from tests.processes import environment, free_port, gunicorn_command, running, wait_for_port
 
 # Two web servers share one PostgreSQL database; SQLite is one host's file.

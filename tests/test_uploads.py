@@ -15,12 +15,8 @@ from meetings.uploads import Batch, UploadError, read_uploads
 MINUTES = b"---\ndatetime: 2024-01-10\n---\n\n## TODOs\n\n* RD: Arrange meetings\n"
 OTHER = b"---\ndatetime: 2024-01-17\n---\n\n## TODOs\n\n* RD: Book the room\n"
 
-
-@pytest.fixture(autouse=True)
-def kept_uploads(tmp_path, settings):
-    """Uploads waiting for confirmation go to this test's own storage folder."""
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    return tmp_path / "media"
+# Every test keeps its uploads in its own storage folder.
+pytestmark = pytest.mark.usefixtures("kept_uploads")
 
 
 def zipped(*members, compression=zipfile.ZIP_DEFLATED):
@@ -275,7 +271,7 @@ def test_a_kept_batch_is_in_the_storage_with_its_row_and_loads_whole(kept_upload
 
     upload = uploads.keep(batch, None)
 
-    assert [p.name for p in (kept_uploads / uploads.FOLDER).iterdir()] == [f"{upload.pk}.zip"]
+    assert [p.name for p in kept_uploads.iterdir()] == [f"{upload.pk}.zip"]
     assert (upload.origin, upload.count, upload.digest) == ("minutes.zip", 2, batch.digest)
     loaded = uploads.load(Upload.objects.get())
     assert loaded.files[0] == ("a.md", MINUTES)
@@ -306,7 +302,7 @@ def test_discarding_an_upload_deletes_its_row_and_its_bytes(kept_uploads):
     uploads.discard(upload)  # a second time is no error
 
     assert not Upload.objects.exists()
-    assert list((kept_uploads / uploads.FOLDER).iterdir()) == []
+    assert list(kept_uploads.iterdir()) == []
     assert uploads.load(upload) is None
 
 
@@ -318,7 +314,7 @@ def test_keeping_a_batch_sweeps_out_expired_ones(kept_uploads):
     fresh = uploads.keep(Batch("b.md", [("b.md", OTHER)]), None)
 
     assert list(Upload.objects.all()) == [fresh]
-    assert [p.name for p in (kept_uploads / uploads.FOLDER).iterdir()] == [f"{fresh.pk}.zip"]
+    assert [p.name for p in kept_uploads.iterdir()] == [f"{fresh.pk}.zip"]
 
 
 @pytest.mark.django_db

@@ -1,14 +1,9 @@
 import pytest
 
 from meetings.models import Person
-from tests.conftest import make_item, make_meeting, make_person, make_user
+from tests.helpers import make_item, make_person, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def item(owner):
-    return make_item("Arrange meetings", make_meeting(participants=[owner]), owners=[owner])
 
 
 def pages(item):
@@ -101,6 +96,7 @@ def test_logging_out_needs_a_post(client, owner):
     response = client.post("/accounts/logout/")
 
     assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
     assert client.get("/").status_code == 302
 
 

@@ -4,7 +4,7 @@ import io
 import pytest
 
 from meetings.models import Item, Mention
-from tests.conftest import make_item, make_meeting
+from tests.helpers import make_item, make_meeting, page
 
 pytestmark = pytest.mark.django_db
 
@@ -22,17 +22,6 @@ def march(owner, teammate):
 @pytest.fixture
 def docs_meeting(outsider):
     return make_meeting("2024-02-01", teams=["docs"], participants=[outsider])
-
-
-@pytest.fixture
-def reader(client, owner):
-    client.force_login(owner.user)
-    return client
-
-
-def page(response):
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 def test_the_list_shows_open_action_items_oldest_first(reader, owner, january, march):

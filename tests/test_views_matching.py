@@ -7,7 +7,7 @@ from django.test import Client
 
 from meetings.importing import import_many
 from meetings.models import Candidate, DoneSuggestion, Event, Item, Mention, Verdict
-from tests.conftest import make_item, make_meeting, make_person, make_user
+from tests.helpers import make_item, make_meeting, make_person, make_user, page
 
 pytestmark = pytest.mark.django_db
 
@@ -28,11 +28,6 @@ def hold_meeting(date, todos, discussion="TomK: Nothing new.", team="core"):
 
 def days_ago(days):
     return (dt.date.today() - dt.timedelta(days=days)).isoformat()
-
-
-def page(response):
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 def section(html, css_class):
@@ -216,13 +211,21 @@ def test_splitting_only_posts(client, owner, linked):
     client.force_login(owner.user)
 
     assert client.get(f"/items/{linked.pk}/mentions/{later.pk}/split/").status_code == 405
+    later.refresh_from_db()
+    assert later.item_id == linked.pk
+    assert Item.objects.get(pk=linked.pk).mention_count == 2
 
 
 def test_a_mention_of_another_item_is_not_found(client, owner, linked):
     other = make_item("Post on social media", linked.meeting, owners=[owner])
     client.force_login(owner.user)
 
-    assert split(client, other, linked.mentions.first()).status_code == 404
+    mention = linked.mentions.first()
+
+    assert split(client, other, mention).status_code == 404
+    mention.refresh_from_db()
+    assert mention.item_id == linked.pk
+    assert other.mentions.count() == 1
 
 
 def test_a_maintainer_may_split_any_item(client, staff, linked):

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from meetings.models import Item, Meeting, Mention, Person
-from tests.conftest import import_text, make_item, make_meeting, make_person
+from tests.helpers import import_text, make_item, make_meeting, make_person, page
 
 pytestmark = pytest.mark.django_db
 
@@ -37,17 +37,6 @@ MINUTES = """
     * Everyone: Work on PRs for the 0.7 release
     * We meet next on Wednesday.
 """
-
-
-@pytest.fixture
-def reader(client, owner):
-    client.force_login(owner.user)
-    return client
-
-
-def page(response):
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 # Home

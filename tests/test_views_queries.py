@@ -5,15 +5,9 @@ import tracemalloc
 import pytest
 
 from meetings.models import Item, Mention, Owner, Ownership, Speaker, Statement, Topic
-from tests.conftest import make_meeting, make_person
+from tests.helpers import make_meeting, make_person
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def reader(client, owner):
-    client.force_login(owner.user)
-    return client
 
 
 def fill(meeting, count, owners):

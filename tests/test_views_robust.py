@@ -4,7 +4,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import import_text, make_user
+from tests.helpers import import_text
 
 pytestmark = pytest.mark.django_db
 
@@ -32,19 +32,17 @@ VALUES = st.one_of(
 )
 
 
-@pytest.fixture
-def reader(client):
+@pytest.fixture(autouse=True)
+def core_minutes(db):
     import_text(MINUTES, source="core/2024-01-10.md")
-    client.force_login(make_user("reader"))
-    return client
 
 
 @pytest.mark.parametrize(
     "url",
     ["/items/?meeting=-1", "/items/?meeting=1e10", "/items/?meeting=99999999999999999999"],
 )
-def test_a_meeting_that_cannot_be_is_an_invalid_filter_not_an_error(reader, url):
-    response = reader.get(url)
+def test_a_meeting_that_cannot_be_is_an_invalid_filter_not_an_error(visitor, url):
+    response = visitor.get(url)
 
     assert response.status_code == 200
     assert "Ensure this value" in response.content.decode() or "Enter a whole number" in (
@@ -52,11 +50,11 @@ def test_a_meeting_that_cannot_be_is_an_invalid_filter_not_an_error(reader, url)
     )
 
 
-def test_a_handle_with_a_slash_has_a_page_and_is_listed(reader):
-    page = reader.get("/people/").content.decode()
+def test_a_handle_with_a_slash_has_a_page_and_is_listed(visitor):
+    page = visitor.get("/people/").content.decode()
 
     assert "Alex/Cristi" in page
-    assert reader.get("/people/alexcristi/").status_code == 200
+    assert visitor.get("/people/alexcristi/").status_code == 200
 
 
 @settings(
@@ -65,8 +63,8 @@ def test_a_handle_with_a_slash_has_a_page_and_is_listed(reader):
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(name=st.sampled_from(ITEM_PARAMETERS), value=VALUES)
-def test_no_value_of_any_items_filter_fails(reader, name, value):
-    response = reader.get("/items/", {name: value})
+def test_no_value_of_any_items_filter_fails(visitor, name, value):
+    response = visitor.get("/items/", {name: value})
 
     assert response.status_code < 500
 
@@ -81,14 +79,14 @@ def test_no_value_of_any_items_filter_fails(reader, name, value):
                           "/meetings/?team={}", "/people/?q={}", "/people/?format=csv&q={}"]),
     value=st.text(min_size=1, max_size=30).filter(lambda v: "/" not in v and "?" not in v),
 )  # fmt: skip
-def test_no_path_or_search_fails(reader, path, value):
+def test_no_path_or_search_fails(visitor, path, value):
     from urllib.parse import quote
 
-    response = reader.get(path.format(quote(value, safe="")))
+    response = visitor.get(path.format(quote(value, safe="")))
 
     assert response.status_code < 500
 
 
 @pytest.mark.parametrize("url", ["/people/%00/", "/people/?q=%00", "/people/?format=csv&q=a%00b"])
-def test_a_nul_in_a_name_names_no_one_on_any_database(reader, url):
-    assert reader.get(url).status_code in (200, 404)
+def test_a_nul_in_a_name_names_no_one_on_any_database(visitor, url):
+    assert visitor.get(url).status_code in (200, 404)

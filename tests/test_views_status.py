@@ -3,15 +3,9 @@ from django.test import Client
 from django.utils import timezone
 
 from meetings.models import Item, StatusChange
-from tests.conftest import make_item, make_meeting
+from tests.helpers import make_item
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def item(owner, teammate):
-    meeting = make_meeting("2024-01-10", participants=[owner, teammate])
-    return make_item("Arrange meetings", meeting, owners=[owner])
 
 
 def change(client, item, status, seen=None, **fields):
@@ -162,6 +156,9 @@ def test_a_decision_has_no_status_to_change(client, owner):
     client.force_login(owner.user)
 
     assert change(client, decision, "done").status_code == 404
+    decision.refresh_from_db()
+    assert decision.status == Item.Status.OPEN
+    assert not decision.status_changes.exists()
 
 
 def test_an_unknown_item_is_not_found(client, owner):
@@ -170,6 +167,7 @@ def test_an_unknown_item_is_not_found(client, owner):
     response = client.post("/items/999/status/", {"status": "done", "seen_status": "open"})
 
     assert response.status_code == 404
+    assert not StatusChange.objects.exists()
 
 
 def test_anonymous_cannot_change_a_status(client, item):

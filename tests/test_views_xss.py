@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import make_item, make_meeting
+from tests.helpers import make_item, make_meeting
 
 pytestmark = pytest.mark.django_db
 

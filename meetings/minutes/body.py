@@ -11,9 +11,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 
+from meetings.links import links_in
 from meetings.minutes import ActionItem, AgendaItem, Decision, Statement, Topic, limits
 from meetings.minutes.blocks import Block, parse_blocks
-from meetings.minutes.entries import EntryReader, links_in
+from meetings.minutes.entries import EntryReader
 from meetings.minutes.owners import Names, name_line, owner_prefix, speaker_prefix
 from meetings.minutes.sections import (
     ACTIONS,

@@ -7,7 +7,6 @@ reader serves both and the caller turns each Entry into its dataclass.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -17,8 +16,6 @@ from meetings.minutes.owners import Prefix
 # What can follow a paragraph and still be part of its statement or item.
 DETAIL_KINDS = {"list", "code", "quote", "html", "too_deep"}
 
-URL = re.compile(r"https?://[^\s<>\[\]\"'`]+")
-URL_TRAILING_PUNCTUATION = ".,;:!?*_~"
 WARNING_QUOTE = 60
 
 
@@ -190,26 +187,3 @@ class EntryReader:
     def warn(self, line: int, problem: str) -> None:
         quoted = self.lines[line].strip()[:WARNING_QUOTE]
         self.warnings.append((line, f"{quoted!r} {problem}"))
-
-
-def links_in(text: str) -> list[str]:
-    """The URLs in ``text``, in order, once each, without trailing punctuation."""
-    return list(dict.fromkeys(trim_url(match.group()) for match in URL.finditer(text)))
-
-
-def trim_url(url: str) -> str:
-    """Drop the punctuation after a URL: "see https://x/1." or "(https://x/1)".
-
-    A final ")" closes the prose, unless the URL opened it
-    (https://en.wikipedia.org/wiki/Foo_(bar)).
-    """
-    unmatched = url.count(")") - url.count("(")
-    end = len(url)
-    while end:
-        last = url[end - 1]
-        if last == ")" and unmatched > 0:
-            unmatched -= 1
-        elif last not in URL_TRAILING_PUNCTUATION:
-            break
-        end -= 1
-    return url[:end]

@@ -11,32 +11,13 @@ by the tracker.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
+
+from meetings.names import GROUP_KEYS, first_name, is_initials, name_key
 
 # Names are short, so only the start of a line is searched for a prefix: a
 # 500 KB line costs no more here than a short one, and no regex sees more.
 PREFIX_WINDOW = 120
-
-# Owners that stand for several people rather than one: the tracker shows
-# their items to everyone at the meeting. One list, read by people.names too.
-GROUP_NAMES = (
-    "Everyone",
-    "Everybody",
-    "All",
-    "All of us",
-    "Community leaders",
-    "Mentors",
-    "Mentees",
-    "Owners",
-    "Team",
-)
-# Written where a name is still to come: no person, and no group.
-PLACEHOLDER_NAMES = ("TO FILL", "TODO", "TBD", "TBA", "N/A", "someone", "somebody", "nobody")
-
-# Shaped like initials, used as labels: "TODO: ...", "HINT: ...". TOOD is a
-# typo the minutes really contain.
-LABELS = {"TODO", "TODOS", "TOOD", "NOTE", "HINT", "FYI", "TBD", "WIP"}
 
 NAME_SEPARATOR = re.compile(r"\s*[/,+&]\s*(?:and\s+)?|\s+and\s+")
 TODO_LABEL = re.compile(r"todo(?::|\s)", re.IGNORECASE)
@@ -62,60 +43,24 @@ class Prefix:
         return not self.text
 
 
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form: ``RăzvanD`` and ``razvand`` are equal."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.casefold().split())
-
-
-def first_name(handle: str) -> str | None:
-    """``Andrei Topală`` → ``Andrei``, ``RăzvanD`` → ``Răzvan``, ``Cezar`` → ``Cezar``."""
-    words = handle.split()
-    if not words:
-        return None
-    word = words[0]
-    # A CamelCase handle: the first name runs up to the next capital.
-    end = next((i for i, c in enumerate(word) if i and c.isupper()), len(word))
-    return word[:end] if end >= 2 else None
-
-
-def is_initials(word: str) -> bool:
-    """Two to four capitals, perhaps with one lower-case letter inside: RD, RdS."""
-    if not 2 <= len(word) <= 5 or word in LABELS:
-        return False
-    capitals = sum(c.isupper() for c in word)
-    lower = sum(c.islower() for c in word)
-    return (
-        capitals + lower == len(word)
-        and 2 <= capitals <= 4
-        and lower <= 1
-        and word[0].isupper()
-        and word[-1].isupper()
-    )
-
-
-GROUPS = frozenset(fold(name) for name in GROUP_NAMES)
-
-
 class Names:
     """Recognises names, given the meeting's participants."""
 
     def __init__(self, participants: list[str]):
-        self.handles = {fold(p) for p in participants}
-        self.first_names = {fold(n) for p in participants if (n := first_name(p))}
+        self.handles = {name_key(p) for p in participants}
+        self.first_names = {name_key(n) for p in participants if (n := first_name(p))}
 
     def is_known(self, name: str) -> bool:
         if not name:
             return False
         if is_initials(name):
             return True
-        folded = fold(name)
-        if folded in GROUPS or folded in self.handles or folded in self.first_names:
+        key = name_key(name)
+        if key in GROUP_KEYS or key in self.handles or key in self.first_names:
             return True
         # "RaduN" or "DanU" for a participant who signed in as "Radu" or "Dan".
         given = first_name(name)
-        return given is not None and given != name and fold(given) in self.first_names
+        return given is not None and given != name and name_key(given) in self.first_names
 
     def split(self, text: str) -> list[str] | None:
         """The names in ``RD, AJ and Marco``, or None when it is not a list of names.

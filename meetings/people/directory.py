@@ -41,9 +41,8 @@ from meetings.models import (
     Participant,
     Person,
     free_handle,
-    name_key,
 )
-from meetings.people.names import Kind, Spelling, spelling, words
+from meetings.names import Kind, Spelling, name_key, spelling, words
 
 # A typo of a first name this long or longer may be recognised (Antoinne, Gaulthier).
 TYPO_MIN_LENGTH = 6

@@ -4,8 +4,8 @@ from typing import NamedTuple
 
 from django.db.models import Q
 
-from meetings.models import Alias, Owner, Participant, Person, Speaker, name_key
-from meetings.people.names import Kind, spelling
+from meetings.models import Alias, Owner, Participant, Person, Speaker
+from meetings.names import Kind, name_key, spelling
 
 
 class Named(NamedTuple):

@@ -37,10 +37,9 @@ from meetings.models import (
     Participant,
     Person,
     Speaker,
-    name_key,
 )
+from meetings.names import Kind, name_key, plain, spelling
 from meetings.people.directory import Human
-from meetings.people.names import Kind, plain, spelling
 
 CORPUS_WINDOW_DAYS = 365
 # Up to this many meetings are resolved with a directory that asks the database

@@ -14,7 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from meetings.forms import ClaimPersonForm, VerdictForm
-from meetings.models import Claim, Person, name_key
+from meetings.models import Claim, Person
+from meetings.names import name_key
 from meetings.views.common import linked_person, paginate, render_page
 from meetings.views.matching import maintainer, refused
 

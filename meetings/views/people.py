@@ -8,7 +8,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from meetings.csvcells import joined, neutralise
-from meetings.models import Item, Owner, Participant, Person, Speaker, name_key
+from meetings.models import Item, Owner, Participant, Person, Speaker
+from meetings.names import name_key
 from meetings.people.lookup import named
 from meetings.views.common import paginate, reader_required, render_page
 from meetings.views.items import Echo

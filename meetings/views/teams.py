@@ -4,8 +4,8 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from meetings.agenda import next_date, next_minutes
 from meetings.models import Item, Team
+from meetings.next_minutes import next_date, next_minutes
 from meetings.views.common import paginate, reader_required, render_page
 
 

@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from meetings.agenda import next_minutes
-from meetings.models import Team, name_key
+from meetings.models import Team
+from meetings.names import name_key
+from meetings.next_minutes import next_minutes
 
 
 class Command(BaseCommand):

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from meetings.models import Claim
 
 
+@admin.register(Claim)
 class ClaimAdmin(admin.ModelAdmin):
     list_display = ["user", "person", "state", "by_email", "created", "decided", "decided_by"]
     list_filter = ["state", "by_email"]

@@ -14,8 +14,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from meetings.minutes import limits
-from meetings.models import Alias, Meeting, Merge, Owner, Person, Speaker, Team, name_key
+from meetings.models import Alias, Meeting, Merge, Owner, Person, Speaker, Team
+from meetings.names import name_key
 from meetings.people import learn, merge, resolve, unresolved_names
 from meetings.people.lookup import named
 
@@ -42,6 +42,7 @@ class AliasInline(admin.TabularInline):
     fields = ["text", "team"]
 
 
+@admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
     list_display = ["handle", "name", "user"]
     search_fields = ["handle", "name", "key", "aliases__text", "participations__name"]
@@ -49,6 +50,10 @@ class PersonAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
     inlines = [AliasInline]
     actions = ["merge_people"]
+
+    class Media:
+        # The unresolved names' page (the Content-Security-Policy allows no inline style).
+        css = {"all": ["tracker-admin.css"]}
 
     def get_urls(self):
         unresolved = path(
@@ -193,6 +198,7 @@ class PersonAdmin(admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": "Unresolved names",
+            "media": self.media + forms.Media(css={"all": ["admin/css/forms.css"]}),
             "rows": [{"name": n, "form": _map_form(n, i, failed)} for i, n in enumerate(names)],
             "team": team,
             "teams": Team.objects.all(),
@@ -204,6 +210,7 @@ class PersonAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/meetings/person/unresolved.html", context)
 
 
+@admin.register(Merge)
 class MergeAdmin(admin.ModelAdmin):
     """People merged, by learning or by a maintainer; undoing one makes the record again."""
 
@@ -236,6 +243,7 @@ class MergeAdmin(admin.ModelAdmin):
         )
 
 
+@admin.register(Alias)
 class AliasAdmin(admin.ModelAdmin):
     list_display = ["text", "person", "team", "created"]
     list_filter = ["team"]
@@ -264,7 +272,10 @@ class MapNameForm(forms.ModelForm):
     """Map a name as written to a person, everywhere or in one team: an alias."""
 
     person = forms.CharField(
-        label="Person", max_length=limits.NAME, help_text="Their handle.", widget=forms.TextInput()
+        label="Person",
+        max_length=Person._meta.get_field("handle").max_length,
+        help_text="Their handle.",
+        widget=forms.TextInput(),
     )
 
     class Meta:

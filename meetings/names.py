@@ -1,8 +1,11 @@
-"""What a name says by itself: its words, first name, surname, initials, and whether it is a person.
+"""The rules about names, written once: plain Python, no Django.
 
-Plain functions on strings; which person a name is depends on the meeting,
-its team and the whole corpus, and is the business of ``directory`` and
-``resolving``.
+Identity (``name_key``), initials, first names, groups, placeholders and
+labels, and what a name says by itself (``spelling``: its words, first name,
+surname, initials). The parser (``meetings.minutes``), the resolver
+(``meetings.people``), matching, the models and the views all read names
+through this module; which person a name is depends on the meeting, its team
+and the whole corpus, and is the business of ``meetings.people``.
 """
 
 import re
@@ -10,15 +13,49 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from meetings.minutes.owners import GROUP_NAMES, PLACEHOLDER_NAMES
-from meetings.models import name_key
-
-GROUP_KEYS = frozenset(name_key(name) for name in GROUP_NAMES)
-PLACEHOLDER_KEYS = frozenset(name_key(name) for name in PLACEHOLDER_NAMES)
+# Owners that stand for several people rather than one: the tracker shows
+# their items to everyone at the meeting, and the parser reads them as owners.
+GROUP_NAMES = (
+    "Everyone",
+    "Everybody",
+    "All",
+    "All of us",
+    "Community leaders",
+    "Mentors",
+    "Mentees",
+    "Owners",
+    "Team",
+)
+# Written where a name is still to come: no person, and no group.
+PLACEHOLDER_NAMES = ("TO FILL", "TODO", "TBD", "TBA", "N/A", "someone", "somebody", "nobody")
+# Shaped like initials, used as labels: "TODO: ...", "HINT: ...". TOOD is a
+# typo the minutes really contain.
+LABELS = frozenset({"TODO", "TODOS", "TOOD", "NOTE", "HINT", "FYI", "TBD", "WIP"})
 
 # What is written in brackets after a name: `Marc Rittinghaus (MR)`, `Marin (`adminy`)`.
 BRACKETED = re.compile(r"\(([^)]*)\)")
 NOT_A_WORD = re.compile(r"[\W_]+")
+
+
+@lru_cache(maxsize=65536)
+def name_key(text):
+    """The identity of a name: case, accents, spaces and hyphens do not count.
+
+    ``RăzvanD`` and ``RazvanD`` are one person; ``Plat Re-Arch`` and
+    ``plat-rearch`` are one team; ``Community leaders`` and ``community-leaders``
+    one group. Names repeat: the key of each is kept.
+    """
+    return "".join(c for c in plain(text).casefold() if c not in " -_\t")
+
+
+def plain(text):
+    """Without accents: ``Ștefan`` → Stefan."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+GROUP_KEYS = frozenset(name_key(name) for name in GROUP_NAMES)
+PLACEHOLDER_KEYS = frozenset(name_key(name) for name in PLACEHOLDER_NAMES)
 
 
 def is_group(name):
@@ -26,10 +63,14 @@ def is_group(name):
 
 
 def is_placeholder(name):
-    """``TO FILL``, ``TBD``, ``?``, ``[someone]``: a name still to come, not a person."""
+    """``TO FILL``, ``TBD``, ``?``, ``[someone]``: a name still to come, not a person.
+
+    A label where a name would be (``FYI``, ``WIP``) is no one either.
+    """
     stripped = name.strip()
     return (
         name_key(stripped) in PLACEHOLDER_KEYS
+        or stripped in LABELS
         or not any(c.isalpha() for c in stripped)
         or (stripped.startswith("[") and stripped.endswith("]"))
     )
@@ -59,24 +100,44 @@ def without_brackets(name):
     return " ".join(BRACKETED.sub(" ", name).split())
 
 
-def plain(text):
-    """Without accents: ``Ștefan`` → Stefan."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+@lru_cache(maxsize=65536)
+def is_initials(name):
+    """Two to four capitals, perhaps with one lower-case letter inside: ``RD``, ``RdS``, ``ȘJ``.
 
-
-def looks_like_initials(name):
-    """Two to four capitals, perhaps with one lower-case letter inside: ``RD``, ``RdS``."""
+    A label shaped like initials (``TODO``, ``FYI``) is not initials.
+    """
     bare = plain(name)
     upper = sum(c.isupper() for c in bare)
     lower = sum(c.islower() for c in bare)
     return (
-        bare.isalpha()
-        and bare[:1].isupper()
+        upper + lower == len(bare)
         and 2 <= upper <= 4
         and lower <= 1
-        and not bare[-1].islower()
+        and bare[0].isupper()
+        and bare[-1].isupper()
+        and bare.upper() not in LABELS
     )
+
+
+def parts(name):
+    """The words a name is read in: as spaced if it has spaces, else CamelCase split."""
+    spaced = name.split()
+    found = spaced if len(spaced) >= 2 else words(name)
+    return [part for part in found if any(c.isalnum() for c in part)]
+
+
+@lru_cache(maxsize=65536)
+def first_name(name):
+    """The first name a handle or full name starts with, as written; None for initials.
+
+    ``Andrei Topală`` → Andrei, ``RăzvanD`` → Răzvan, ``Radu-Nichita`` → Radu,
+    ``Cezar`` → Cezar, ``AJ`` → None.
+    """
+    base = without_brackets(name)
+    if not base or is_initials(base):
+        return None
+    found = parts(base)
+    return found[0] if found else None
 
 
 class Kind:
@@ -138,25 +199,23 @@ def spelling(text):
         return Spelling(text, Kind.PLACEHOLDER)
     declared, nicknames = [], []
     for extra in bracketed(text):
-        if looks_like_initials(extra):
+        if is_initials(extra):
             declared.append(name_key(extra))
         elif len(extra.split()) == 1 and any(c.isalpha() for c in extra):
             nicknames.append(name_key(extra))
         # Anything else in brackets is a note: `Carol Bontas (came later)`.
     base = without_brackets(text) or text
     extras = {"declared": tuple(declared), "nicknames": tuple(nicknames)}
-    if " " not in base and looks_like_initials(base):
+    if " " not in base and is_initials(base):
         return Spelling(base, Kind.INITIALS, **extras)
-    spaced = base.split()
-    parts = spaced if len(spaced) >= 2 else words(base)
-    parts = [part for part in parts if any(c.isalnum() for c in part)]
-    if not parts:
+    found = parts(base)
+    if not found:
         return Spelling(base, Kind.PLACEHOLDER)
-    first = name_key(parts[0])
-    if len(parts) == 1:
+    first = name_key(found[0])
+    if len(found) == 1:
         return Spelling(base, Kind.FIRST, first=first, **extras)
-    last = parts[-1].rstrip(".")
-    if len(last) == 1 or (len(spaced) < 2 and last.isupper()):
+    last = found[-1].rstrip(".")
+    if len(last) == 1 or (" " not in base.strip() and last.isupper()):
         # `RăzvanD`, `Razvan V`, `Sairaj K.`: only the surname's initial.
         return Spelling(base, Kind.HANDLE, first=first, initial=name_key(last[0]), **extras)
     surname = name_key(last)

@@ -1,17 +1,13 @@
+"""Teams, meetings and items in the admin; a meeting's admin holds the import pages."""
+
 from django.contrib import admin
 
-from meetings.admin_claims import ClaimAdmin
-from meetings.admin_import import ImportLogAdmin, import_urls, reimport_from_disk
-from meetings.admin_people import AliasAdmin, MergeAdmin, PersonAdmin
+from meetings.admin.imports import import_urls, reimport_from_disk
 from meetings.models import (
     AgendaItem,
-    Alias,
-    Claim,
-    ImportLog,
     Item,
     Meeting,
     Mention,
-    Merge,
     Owner,
     Ownership,
     Participant,
@@ -27,12 +23,6 @@ class TeamAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "key"]
     search_fields = ["name", "key"]
     prepopulated_fields = {"slug": ["name"]}
-
-
-admin.site.register(Person, PersonAdmin)
-admin.site.register(Alias, AliasAdmin)
-admin.site.register(Merge, MergeAdmin)
-admin.site.register(Claim, ClaimAdmin)
 
 
 class ParticipantInline(admin.TabularInline):
@@ -56,6 +46,10 @@ class MeetingAdmin(admin.ModelAdmin):
     readonly_fields = ["content_hash", "created", "updated", "warnings"]
     inlines = [ParticipantInline, AgendaInline]
     actions = ["reimport"]
+
+    class Media:
+        # The import pages are this admin's.
+        css = {"all": ["meetings/import.css"]}
 
     def get_urls(self):
         return [*import_urls(self), *super().get_urls()]
@@ -117,8 +111,3 @@ class ItemAdmin(admin.ModelAdmin):
         super().delete_queryset(request, queryset)
         Person.objects.filter(pk__in=people).keep_counts()
         Team.objects.filter(pk__in=teams).keep_counts()
-
-
-# The admin index links to "Import minutes"; imports are logged, read-only.
-admin.site.index_template = "admin/meetings/import_index.html"
-admin.site.register(ImportLog, ImportLogAdmin)

@@ -1,6 +1,7 @@
 """Importing minutes through the admin: upload, preview, confirm, result.
 
-The upload is kept by ``meetings.uploads`` (storage and a row, so any web
+The log of each import, its result page, is ``meetings.admin.logs``. The
+upload is kept by ``meetings.uploads`` (storage and a row, so any web
 server can go on with it). The preview reads and writes nothing
 (``meetings.preview``); confirming logs the import, then imports the very
 same bytes. Up to ``IMPORT_INLINE_FILES`` files, both run in the request;
@@ -20,24 +21,22 @@ from pathlib import Path
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFilesSent
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from meetings import tasks, uploads
+from meetings.admin import logs
 from meetings.models import ImportLog, Upload
 
 logger = logging.getLogger(__name__)
 # Up to this many files, the preview opens every file's details.
 OPEN_DETAILS = 10
-# Waiting this long (seconds) for a worker to pick a task up, the page asks whether one runs.
-WORKER_MISSING_AFTER = 15
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -63,6 +62,9 @@ class UploadForm(forms.Form):
         label="Minutes",
         help_text="One or more Markdown (.md) files, or one .zip of a minutes folder.",
     )
+
+    class Media:
+        css = {"all": ["admin/css/forms.css"]}
 
     def clean_files(self):
         files = self.cleaned_data["files"]
@@ -146,6 +148,7 @@ def form_page(model_admin, request, form, *, refusal=None, status=200):
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.opts,
         "title": "Import minutes",
+        "media": model_admin.media + form.media,
         "form": form,
         "refusal": refusal,
         "max_bytes": uploads.size(settings.MINUTES_MAX_BYTES),
@@ -236,12 +239,13 @@ def waiting_page(model_admin, request, upload):
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.opts,
         "title": "Preview: import minutes",
+        "media": model_admin.media,
         "upload": upload,
         "what": "Reading the files for the preview",
         "done": upload.progress,
         "total": upload.count,
         "waited": (timezone.now() - upload.created).total_seconds(),
-        "worker_missing_after": WORKER_MISSING_AFTER,
+        "worker_missing_after": logs.WORKER_MISSING_AFTER,
         "poll_url": request.path,
     }
     template = "admin/meetings/_import_progress.html"
@@ -259,6 +263,7 @@ def preview_page(model_admin, request, upload, refusal=None):
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.opts,
         "title": "Preview: import minutes",
+        "media": model_admin.media,
         "upload": upload,
         "skipped": upload.preview.get("skipped", []),
         "files": files,
@@ -289,108 +294,11 @@ def confirm(request, upload):
             logger.exception("The import of log %s stopped", log.pk)
         log.refresh_from_db()
         if log.state == ImportLog.State.DONE:
-            messages.success(request, f"Imported: {outcome_line(log.summary)}.")
+            messages.success(request, f"Imported: {logs.outcome_line(log.summary)}.")
     else:
         log.task = tasks.import_upload.enqueue(log.pk).id
         log.save(update_fields=["task"])
     return redirect("admin:meetings_importlog_change", log.pk)
-
-
-# Result and log
-
-
-def outcome_line(counts):
-    return (
-        f"{counts.get('imported', 0)} new, {counts.get('updated', 0)} updated, "
-        f"{counts.get('unchanged', 0)} unchanged, {len(counts.get('failed', []))} failed"
-    )
-
-
-class ImportLogAdmin(admin.ModelAdmin):
-    """Who imported what and when, read-only; an entry's page is its import's result."""
-
-    list_display = ["created", "user", "origin", "progress", "outcomes"]
-    list_select_related = ["user"]
-    date_hierarchy = "created"
-    change_form_template = "admin/meetings/import_result.html"
-
-    def has_view_permission(self, request, obj=None):
-        # Whoever may import sees what imports did.
-        return request.user.has_perm("meetings.add_meeting") or super().has_view_permission(
-            request, obj
-        )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description="from")
-    def origin(self, log):
-        return log.summary.get("origin", "")
-
-    @admin.display(description="outcome")
-    def outcomes(self, log):
-        return outcome_line(log.summary)
-
-    @admin.display(description="state")
-    def progress(self, log):
-        if log.state == ImportLog.State.DONE:
-            return f"done ({log.total} files)"
-        return f"{log.get_state_display().lower()}: {log.done} of {log.total} files"
-
-    def get_urls(self):
-        resume_view = self.admin_site.admin_view(require_POST(self.resume_view))
-        resume = path("<int:log_id>/resume/", resume_view, name="meetings_importlog_resume")
-        return [resume, *super().get_urls()]
-
-    def changelist_view(self, request, extra_context=None):
-        ImportLog.objects.mark_interrupted()
-        return super().changelist_view(request, extra_context)
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        """The import's result; while it runs, its progress (polled by htmx)."""
-        ImportLog.objects.mark_interrupted()
-        log = ImportLog.objects.filter(pk=object_id).first() if object_id.isdigit() else None
-        if log is not None and request.htmx:
-            if not log.unfinished:
-                return HttpResponseClientRefresh()
-            if not self.has_view_permission(request, log):
-                raise PermissionDenied
-            return TemplateResponse(
-                request, "admin/meetings/_import_progress.html", self.progress_context(log)
-            )
-        extra = {"title": "Import result", **(extra_context or {})}
-        if log is not None:
-            extra.update(self.progress_context(log))
-        return super().change_view(request, object_id, form_url, extra)
-
-    def progress_context(self, log):
-        return {
-            "log": log,
-            "what": "Importing",
-            "done": log.done,
-            "total": log.total,
-            "waited": (timezone.now() - log.created).total_seconds(),
-            "queued": log.state == ImportLog.State.QUEUED,
-            "worker_missing_after": WORKER_MISSING_AFTER,
-            "poll_url": reverse("admin:meetings_importlog_change", args=[log.pk]),
-        }
-
-    def resume_view(self, request, log_id):
-        """Run an interrupted import again: the files it imported are unchanged, the rest import."""
-        if not request.user.has_perm("meetings.add_meeting"):
-            raise PermissionDenied
-        log = get_object_or_404(ImportLog, pk=log_id)
-        if tasks.resume(log):
-            messages.info(request, "The import runs again; the files it imported are kept.")
-        else:
-            messages.error(request, "That import is not interrupted: nothing to run again.")
-        return redirect("admin:meetings_importlog_change", log.pk)
 
 
 # Re-import
