@@ -313,3 +313,20 @@ def test_an_empty_tracker_says_so(reader):
     assert "No teams yet" in page(reader.get("/"))
     assert "No items match these filters." in page(reader.get("/items/"))
     assert "No meetings." in page(reader.get("/meetings/"))
+
+
+def test_a_page_past_the_end_of_a_long_list_shows_the_last(reader, owner, settings, monkeypatch):
+    from meetings.views.common import BoundedPaginator
+
+    monkeypatch.setattr(BoundedPaginator, "bound", 3)
+    settings.TRACKER_PAGE_SIZE = 2
+    meeting = make_meeting(participants=[owner])
+    for n in range(5):
+        make_item(f"Task {n}", meeting, owners=[owner])
+
+    first = page(reader.get("/items/"))
+    past = page(reader.get("/items/", {"page": 9}))
+
+    assert "more than 3" in first
+    assert "Task 0" in first and "Next" in first
+    assert "Task 2" in past or "Task 4" in past

@@ -88,6 +88,13 @@ class BoundedPaginator(Paginator):
             raise EmptyPage("That page number is less than 1")
         return number
 
+    def get_page(self, number):
+        """The page asked for or, past the last (a list shrinks as items close), the last."""
+        try:
+            return super().get_page(number)
+        except EmptyPage:
+            return super().get_page(self.num_pages)
+
     def page(self, number):
         if not self.more:
             return super().page(number)
