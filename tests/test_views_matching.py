@@ -52,9 +52,9 @@ def linked(owner, teammate):
 
 @pytest.fixture
 def candidate(owner, teammate):
-    """A later line that is only possibly the same as Maria's earlier one."""
+    """A later line of Tom's that is only possibly the same as Maria's earlier one."""
     hold_meeting("2024-01-10", ["MariaP: Continue work on Hyper-V."])
-    hold_meeting("2024-01-17", ["MariaP: Continue work on porting the network driver for Hyper-V."])
+    hold_meeting("2024-01-17", ["TomK: Continue the work on Hyper-V."])
     return Candidate.objects.get()
 
 
@@ -76,7 +76,7 @@ def split(client, item, mention, **headers):
 
 
 def decide(client, candidate, verdict, on=None, **data):
-    item = on or candidate.item
+    item = on or candidate.earlier
     return client.post(f"/items/{item.pk}/candidates/{candidate.pk}/", {"verdict": verdict, **data})
 
 
@@ -251,22 +251,23 @@ def test_everyone_at_the_meeting_decides_about_an_item_everyone_owns(client, tea
 def test_both_items_show_that_they_are_possibly_the_same(client, owner, candidate):
     client.force_login(owner.user)
 
-    earlier = section(page(client.get(f"/items/{candidate.item_id}/")), "candidates")
-    later = section(page(client.get(f"/items/{candidate.other_id}/")), "candidates")
+    earlier = section(page(client.get(f"/items/{candidate.earlier_id}/")), "candidates")
+    later = section(page(client.get(f"/items/{candidate.later_id}/")), "candidates")
 
-    assert "porting the network driver" in earlier
+    assert "Continue the work on Hyper-V." in earlier
     assert "later, raised" in earlier
     assert "Continue work on Hyper-V." in later
     assert "earlier, raised" in later
     for html in (earlier, later):
         assert candidate.reason in html
         assert f"score {candidate.score:.0f}" in html
-        assert ">Same item</button>" in html
-        assert ">Not the same</button>" in html
+    # Maria owns the earlier item: she decides there; Tom's page is Tom's to decide.
+    assert ">Same item</button>" in earlier
+    assert ">Not the same</button>" in earlier
 
 
 def test_same_item_links_the_later_one_into_the_earlier_and_says_who(client, owner, candidate):
-    earlier, later = candidate.item, candidate.other
+    earlier, later = candidate.earlier, candidate.later
     client.force_login(owner.user)
 
     response = decide(client, candidate, "accept")
@@ -286,28 +287,28 @@ def test_same_item_from_the_later_items_page_goes_to_the_item_it_joined(client, 
     client.force_login(owner.user)
 
     response = client.post(
-        f"/items/{candidate.other_id}/candidates/{candidate.pk}/",
+        f"/items/{candidate.later_id}/candidates/{candidate.pk}/",
         {"verdict": "accept"},
         HTTP_HX_REQUEST="true",
         HTTP_HX_TARGET="item-detail",
     )
 
     html = page(response)
-    assert f'data-item="{candidate.item_id}"' in html
-    assert response["HX-Replace-Url"] == f"/items/{candidate.item_id}/"
+    assert f'data-item="{candidate.earlier_id}"' in html
+    assert response["HX-Replace-Url"] == f"/items/{candidate.earlier_id}/"
 
 
 def test_not_the_same_keeps_both_items_and_records_who_said_so(client, owner, candidate):
     client.force_login(owner.user)
 
-    response = decide(client, candidate, "dismiss", on=candidate.other)
+    response = decide(client, candidate, "dismiss", on=candidate.later)
 
-    assert response["Location"] == f"/items/{candidate.other_id}/"
+    assert response["Location"] == f"/items/{candidate.later_id}/"
     candidate.refresh_from_db()
     assert candidate.state == Verdict.DISMISSED
     assert candidate.decided_by == owner.user
     assert Item.objects.actions().count() == 2
-    html = page(client.get(f"/items/{candidate.item_id}/"))
+    html = page(client.get(f"/items/{candidate.earlier_id}/"))
     assert "Possibly the same as" not in html
     assert "by <strong>MariaP</strong>" in section(html, "history")
 
@@ -317,9 +318,9 @@ def test_an_outsider_sees_no_buttons_and_may_not_decide_about_a_candidate(
 ):
     client.force_login(outsider.user)
 
-    html = page(client.get(f"/items/{candidate.item_id}/"))
+    html = page(client.get(f"/items/{candidate.earlier_id}/"))
 
-    assert "porting the network driver" in html
+    assert "Continue the work on Hyper-V." in html
     assert "Same item" not in html
     assert decide(client, candidate, "accept").status_code == 403
     assert decide(client, candidate, "dismiss").status_code == 403
@@ -338,7 +339,9 @@ def test_anonymous_visitors_are_sent_to_log_in_to_decide(client, candidate):
 def test_deciding_about_a_candidate_only_posts_and_needs_a_verdict(client, owner, candidate):
     client.force_login(owner.user)
 
-    assert client.get(f"/items/{candidate.item_id}/candidates/{candidate.pk}/").status_code == 405
+    assert (
+        client.get(f"/items/{candidate.earlier_id}/candidates/{candidate.pk}/").status_code == 405
+    )
     assert decide(client, candidate, "maybe").status_code == 400
     assert Candidate.objects.get().state == Verdict.PENDING
 
@@ -364,8 +367,8 @@ def two_candidates(owner, teammate):
     docs = make_item("Write the docs", january, owners=[teammate])
     more_docs = make_item("Write the docs for the release", february, owners=["TK"])
     return [
-        Candidate.objects.create(item=docs, other=more_docs, score=70, reason="same words"),
-        Candidate.objects.create(item=hyper_v, other=driver, score=80, reason="same owners"),
+        Candidate.objects.create(earlier=docs, later=more_docs, score=70, reason="same words"),
+        Candidate.objects.create(earlier=hyper_v, later=driver, score=80, reason="same owners"),
     ]
 
 
@@ -405,7 +408,7 @@ def test_the_review_list_shows_both_items_of_each_candidate_most_likely_first(
     assert "7 Feb 2024" in row
     assert "same owners" in row
     assert "score 80" in row
-    assert f'action="/items/{hyper_v.item_id}/candidates/{hyper_v.pk}/"' in row
+    assert f'action="/items/{hyper_v.earlier_id}/candidates/{hyper_v.pk}/"' in row
     assert ">Same item</button>" in row
     assert ">Not the same</button>" in row
 
@@ -417,7 +420,7 @@ def test_a_maintainer_links_from_the_review_list_and_htmx_swaps_the_row_away(
     client.force_login(staff)
 
     response = client.post(
-        f"/items/{hyper_v.item_id}/candidates/{hyper_v.pk}/",
+        f"/items/{hyper_v.earlier_id}/candidates/{hyper_v.pk}/",
         {"verdict": "accept", "next": "/review/"},
         HTTP_HX_REQUEST="true",
         HTTP_HX_TARGET=f"candidate-{hyper_v.pk}",
@@ -425,8 +428,8 @@ def test_a_maintainer_links_from_the_review_list_and_htmx_swaps_the_row_away(
 
     assert page(response) == ""
     assert "review-changed" in response["HX-Trigger"]
-    assert not Item.objects.filter(pk=hyper_v.other_id).exists()
-    assert Item.objects.get(pk=hyper_v.item_id).events.get().user == staff
+    assert not Item.objects.filter(pk=hyper_v.later_id).exists()
+    assert Item.objects.get(pk=hyper_v.earlier_id).events.get().user == staff
     assert list(Candidate.objects.all()) == [docs]
 
 
@@ -438,7 +441,7 @@ def test_a_plain_post_from_the_review_list_goes_back_to_it(client, staff, two_ca
 
     assert response["Location"] == "/review/?page=1"
     html = page(client.get(response["Location"]))
-    assert f"Kept #{docs.other_id} apart from #{docs.item_id}." in html
+    assert f"Kept #{docs.later_id} apart from #{docs.earlier_id}." in html
     assert f'data-candidate="{docs.pk}"' not in html
     assert Candidate.objects.get(pk=docs.pk).state == Verdict.DISMISSED
 
@@ -449,7 +452,7 @@ def test_the_review_list_never_sends_a_maintainer_off_the_site(client, staff, tw
 
     response = decide(client, docs, "dismiss", next="https://evil.example/")
 
-    assert response["Location"] == f"/items/{docs.item_id}/"
+    assert response["Location"] == f"/items/{docs.earlier_id}/"
 
 
 # Done in a later meeting
@@ -665,7 +668,7 @@ def test_what_matching_shows_from_the_minutes_is_inert(client, staff):
     hostile = "<script>alert('x')</script>"
     item = make_item(f"Continue work on Hyper-V {hostile}", make_meeting("2024-01-10"))
     other = make_item(f"Port the driver {hostile}", make_meeting("2024-01-17"), owners=[hostile])
-    Candidate.objects.create(item=item, other=other, score=70, reason=hostile)
+    Candidate.objects.create(earlier=item, later=other, score=70, reason=hostile)
     client.force_login(staff)
 
     for url in ["/review/", f"/items/{item.pk}/"]:
@@ -694,7 +697,7 @@ def test_the_item_page_costs_the_same_with_few_or_many_mentions(
     mentioned_in(item, meetings[1:])
     for n, meeting in enumerate(meetings[1:]):
         other = make_item(f"Look-alike {n}", meeting, owners=[owner, teammate])
-        Candidate.objects.create(item=item, other=other, score=70, reason="same owners")
+        Candidate.objects.create(earlier=item, later=other, score=70, reason="same owners")
         DoneSuggestion.objects.create(item=item, meeting=meeting, text="Done.", line=n + 1)
         Event.objects.create(item=item, kind=Event.Kind.OWNERS, text="Owners changed.")
     item.set_status(owner.user, Item.Status.IN_PROGRESS)
@@ -718,7 +721,7 @@ def test_the_review_lists_cost_the_same_with_few_or_many_rows(
     for n in range(size):
         item = make_item(f"Task {n}", meeting, owners=[owner, teammate])
         other = make_item(f"Task {n} again", later, owners=[owner, "TK"])
-        Candidate.objects.create(item=item, other=other, score=70 + n % 20, reason="same owners")
+        Candidate.objects.create(earlier=item, later=other, score=70 + n % 20, reason="same owners")
         DoneSuggestion.objects.create(item=item, meeting=later, text=f"Task {n} done.", line=n)
     client.force_login(staff)
 

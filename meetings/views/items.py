@@ -115,10 +115,11 @@ def item_context(item, me=None, **extra):
     mentions = list(item.mentions.select_related("meeting"))
     owners = Owner.objects.select_related("person")
     pending = (
-        Candidate.objects.filter(Q(item=item) | Q(other=item), state=Verdict.PENDING)
-        .select_related("item__meeting", "other__meeting")
+        Candidate.objects.filter(Q(earlier=item) | Q(later=item), state=Verdict.PENDING)
+        .select_related("earlier__meeting", "later__meeting")
         .prefetch_related(
-            Prefetch("item__owners", queryset=owners), Prefetch("other__owners", queryset=owners)
+            Prefetch("earlier__owners", queryset=owners),
+            Prefetch("later__owners", queryset=owners),
         )
     )
     suggestions = []
@@ -140,7 +141,7 @@ def item_context(item, me=None, **extra):
         # Splitting off leaves the item at least one mention.
         "splittable": item.may_decide and len(mentions) > 1,
         # Possibly the same: each pending candidate with the item on its other side.
-        "candidates": [(c, c.other if c.item_id == item.pk else c.item) for c in pending],
+        "candidates": [(c, c.later if c.earlier_id == item.pk else c.earlier) for c in pending],
         "suggestions": suggestions,
         "history": history(item),
         # Forms on the page come back to it, also when a POST rendered it for htmx.

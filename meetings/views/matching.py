@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import replace_url, trigger_client_event
 
 from meetings.forms import OwnerForm, VerdictForm
+from meetings.matching import linking
 from meetings.models import Candidate, DoneSuggestion, Item, Owner, Verdict
 from meetings.people.corrections import correct_owner
 from meetings.views.common import linked_person, may_decide, next_url, paginate, render_page
@@ -90,7 +91,7 @@ def split(request, pk, mention):
         item = item_to_decide(request, pk)
         mention = get_object_or_404(item.mentions.select_related("meeting"), pk=mention)
         try:
-            new = item.split(mention, request.user)
+            new = linking.split(item, mention, request.user)
         except ValueError:
             return HttpResponseBadRequest(
                 "Nothing was changed: the only mention of an item cannot be split off.\n",
@@ -107,9 +108,9 @@ def candidate(request, pk, candidate):
     """Same item (link the later one into the earlier) or not the same (keep both)."""
     with transaction.atomic():
         candidate = get_object_or_404(
-            Candidate.objects.filter(Q(item=pk) | Q(other=pk), state=Verdict.PENDING)
-            .select_related("item", "other")
-            .annotate(may_decide=may_decide(request.user, "item", "other"))
+            Candidate.objects.filter(Q(earlier=pk) | Q(later=pk), state=Verdict.PENDING)
+            .select_related("earlier", "later")
+            .annotate(may_decide=may_decide(request.user, "earlier", "later"))
             .select_for_update(of=("self",)),
             pk=candidate,
         )
@@ -118,14 +119,14 @@ def candidate(request, pk, candidate):
         form = VerdictForm(request.POST)
         if not form.is_valid():
             return refused(form)
-        item, other = candidate.item, candidate.other
-        # After a link the other item is gone, with the other candidates it had.
-        shown = item if form.accepted or item.pk == pk else other
+        earlier, later = candidate.earlier, candidate.later
+        # After a link the later item is gone, with the other candidates it had.
+        shown = earlier if form.accepted or earlier.pk == pk else later
         if form.accepted:
-            notice = f"Linked #{other.pk} into #{item.pk}: one item now."
-            candidate.accept(request.user)
+            notice = f"Linked #{later.pk} into #{earlier.pk}: one item now."
+            linking.accept(candidate, request.user)
         else:
-            notice = f"Kept #{other.pk} apart from #{item.pk}."
+            notice = f"Kept #{later.pk} apart from #{earlier.pk}."
             candidate.dismiss(request.user)
     return decided(request, shown, notice)
 
@@ -169,9 +170,10 @@ def review(request):
     owners = Owner.objects.select_related("person")
     pending = (
         Candidate.objects.filter(state=Verdict.PENDING)
-        .select_related("item__meeting", "other__meeting")
+        .select_related("earlier__meeting", "later__meeting")
         .prefetch_related(
-            Prefetch("item__owners", queryset=owners), Prefetch("other__owners", queryset=owners)
+            Prefetch("earlier__owners", queryset=owners),
+            Prefetch("later__owners", queryset=owners),
         )
         .order_by("-score", "pk")
     )
