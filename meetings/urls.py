@@ -8,6 +8,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("me/", claims.claim, name="claim"),
     path("items/", items.items, name="items"),
+    path("items/mentions.csv", items.mentions_csv, name="mentions_csv"),
     path("items/<int:pk>/", items.item, name="item"),
     path("items/<int:pk>/status/", items.item_status, name="item_status"),
     path("items/<int:pk>/mentions/<int:mention>/split/", matching.split, name="item_split"),

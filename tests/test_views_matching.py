@@ -1,6 +1,8 @@
 """Following an item across meetings in the browser: its mentions, links, splits and done."""
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 from django.test import Client
@@ -760,3 +762,75 @@ def test_a_person_without_an_account_owns_items_but_decides_nothing(client, link
 
     later = linked.mentions.get(meeting__date=days_ago(14))
     assert split(client, linked, later).status_code == 403
+
+
+# Where each item was raised: /items/mentions.csv
+
+
+def mention_rows(response):
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert response.streaming
+    text = b"".join(response.streaming_content).decode()
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_the_mentions_export_has_one_row_per_line_that_raised_an_item(client, owner, linked):
+    client.force_login(owner.user)
+
+    rows = mention_rows(client.get("/items/mentions.csv"))
+
+    assert rows[0] == [
+        "item_id",
+        "meeting_date",
+        "source",
+        "line",
+        "owners_as_written",
+        "text",
+        "link_reason",
+        "score",
+    ]
+    later = linked.mentions.get(meeting__date=days_ago(14))
+    assert rows[1:] == [
+        [str(linked.pk), days_ago(28), f"core/{days_ago(28)}.md", "13", "MariaP",
+         f"Status update: {PR}", "", ""],
+        [str(linked.pk), days_ago(14), f"core/{days_ago(14)}.md", "13", "MariaP",
+         f"Update on {PR}", later.reason, f"{later.score:.0f}"],
+        [str(Item.objects.get(text="Arrange meetings").pk), days_ago(21),
+         f"core/{days_ago(21)}.md", "13", "TomK", "Arrange meetings", "", ""],
+    ]  # fmt: skip
+    assert later.reason.startswith(f"same link {PR}")
+
+
+def test_the_mentions_export_follows_the_items_filters(client, owner, linked):
+    client.force_login(owner.user)
+
+    listed = page(client.get("/items/", {"owner": "TomK"}))
+    rows = mention_rows(client.get("/items/mentions.csv", {"owner": "TomK"}))
+
+    assert 'href="/items/mentions.csv?owner=TomK"' in listed
+    assert [row[5] for row in rows[1:]] == ["Arrange meetings"]
+
+
+def test_the_mentions_export_neutralises_cells_a_spreadsheet_would_run(client, owner):
+    hold_meeting("2024-01-10", ["MariaP: =HYPERLINK(evil)"])
+    client.force_login(owner.user)
+
+    rows = mention_rows(client.get("/items/mentions.csv"))
+
+    assert rows[1][5] == "'=HYPERLINK(evil)"
+
+
+def test_the_mentions_export_with_a_bad_filter_says_what_is_wrong(client, owner):
+    client.force_login(owner.user)
+
+    response = client.get("/items/mentions.csv", {"status": "finished"})
+
+    assert response.status_code == 400
+    assert "status" in response.content.decode()
+
+
+def test_the_mentions_export_is_for_readers_and_only_reads(client, owner):
+    assert client.get("/items/mentions.csv")["Location"].startswith("/accounts/login/")
+    client.force_login(owner.user)
+    assert client.post("/items/mentions.csv").status_code == 405

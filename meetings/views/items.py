@@ -14,7 +14,7 @@ from meetings.csvcells import joined, neutralise
 from meetings.filters import ItemFilter
 from meetings.forms import StatusForm
 from meetings.markdown import plain
-from meetings.models import Candidate, Item, Owner, Person, Verdict
+from meetings.models import Candidate, Item, Mention, Owner, Person, Verdict
 from meetings.views.common import (
     linked_person,
     may_decide,
@@ -92,6 +92,64 @@ def csv_row(request, item):
         item.mention_count,
         neutralise(request.build_absolute_uri(item.get_absolute_url())),
     ]
+
+
+MENTION_COLUMNS = [
+    "item_id",
+    "meeting_date",
+    "source",
+    "line",
+    "owners_as_written",
+    "text",
+    "link_reason",
+    "score",
+]
+
+
+@require_safe
+@reader_required
+def mentions_csv(request):
+    """Where each item was raised: one row per line of the minutes, filtered as ``/items/``."""
+    filterset = ItemFilter(request.GET, queryset=Item.objects.all(), request=request)
+    if not filterset.is_valid():
+        errors = "; ".join(f"{name}: {' '.join(e)}" for name, e in filterset.errors.items())
+        return HttpResponseBadRequest(f"Invalid filters: {errors}\n", content_type="text/plain")
+    mentions = (
+        Mention.objects.filter(item__in=filterset.qs.values("pk"), removed=False)
+        .order_by("item_id", "meeting__date", "position")
+        .values_list(
+            "item_id",
+            "meeting__date",
+            "meeting__source",
+            "line",
+            "owners",
+            "text",
+            "reason",
+            "score",
+        )
+        .iterator(chunk_size=2000)
+    )
+    writer = csv.writer(Echo())
+
+    def lines():
+        yield writer.writerow(MENTION_COLUMNS)
+        for item_id, date, source, line, owners, text, reason, score in mentions:
+            yield writer.writerow(
+                [
+                    item_id,
+                    date.isoformat(),
+                    neutralise(source),
+                    line,
+                    joined(owners),
+                    neutralise(text),
+                    neutralise(reason),
+                    "" if score is None else f"{score:.0f}",
+                ]
+            )
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="mentions.csv"'
+    return response
 
 
 @require_safe
