@@ -24,6 +24,7 @@ urlpatterns = [
         name="item_suggestion",
     ),
     path("review/", matching.review, name="review"),
+    path("review/candidates/", matching.review_decide, name="review_decide"),
     path("review/done/", matching.review_done, name="review_done"),
     path("review/claims/", claims.review_claims, name="review_claims"),
     path("review/claims/<int:pk>/", claims.decide_claim, name="claim_decision"),

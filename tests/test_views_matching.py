@@ -834,3 +834,81 @@ def test_the_mentions_export_is_for_readers_and_only_reads(client, owner):
     assert client.get("/items/mentions.csv")["Location"].startswith("/accounts/login/")
     client.force_login(owner.user)
     assert client.post("/items/mentions.csv").status_code == 405
+
+
+# Deciding several candidates at once
+
+
+def bulk(client, candidates, verdict, **data):
+    return client.post(
+        "/review/candidates/",
+        {"candidate": [c.pk for c in candidates], "verdict": verdict, **data},
+    )
+
+
+def test_the_review_list_ranks_pairs_by_evidence_and_says_why(client, staff, two_candidates):
+    docs, hyper_v = two_candidates
+    client.force_login(staff)
+
+    html = page(client.get("/review/"))
+
+    assert html.index(f'data-candidate="{hyper_v.pk}"') < html.index(f'data-candidate="{docs.pk}"')
+    assert "same owners" in html and "same words" in html
+    assert f'name="candidate" value="{docs.pk}" form="bulk-candidates"' in html
+
+
+def test_a_maintainer_links_several_ticked_pairs_at_once(client, staff, two_candidates):
+    docs, hyper_v = two_candidates
+    client.force_login(staff)
+
+    response = bulk(client, two_candidates, "accept", next="/review/")
+
+    assert response["Location"] == "/review/"
+    assert not Candidate.objects.exists()
+    assert not Item.objects.filter(pk__in=[docs.later_id, hyper_v.later_id]).exists()
+    assert Item.objects.get(pk=hyper_v.earlier_id).mention_count == 2
+    assert "Linked: 2 pairs." in page(client.get("/review/"))
+
+
+def test_a_maintainer_keeps_several_ticked_pairs_apart_at_once(client, staff, two_candidates):
+    client.force_login(staff)
+
+    bulk(client, two_candidates, "dismiss")
+
+    assert set(Candidate.objects.values_list("state", flat=True)) == {Verdict.DISMISSED}
+    assert Item.objects.count() == 4
+
+
+def test_ticking_two_pairs_with_one_later_item_makes_one_item_of_three(client, staff, owner):
+    january = make_meeting("2024-01-10", participants=[owner])
+    february = make_meeting("2024-02-07", participants=[owner])
+    march = make_meeting("2024-03-06", participants=[owner])
+    first = make_item("Continue work on Hyper-V", january, owners=[owner])
+    second = make_item("Port the Hyper-V driver", february, owners=[owner])
+    later = make_item("Port the Hyper-V network driver", march, owners=[owner])
+    one = Candidate.objects.create(earlier=first, later=later, score=80, reason="?")
+    two = Candidate.objects.create(earlier=second, later=later, score=70, reason="?")
+    client.force_login(staff)
+
+    bulk(client, [one, two], "accept")
+
+    [item] = Item.objects.all()
+    assert item.pk == first.pk
+    assert item.mention_count == 3
+    assert item.events.filter(kind=Event.Kind.LINKED).count() == 2
+
+
+def test_only_maintainers_decide_in_bulk(client, owner, two_candidates):
+    assert bulk(client, two_candidates, "accept")["Location"].startswith("/accounts/login/")
+    client.force_login(owner.user)
+    assert bulk(client, two_candidates, "accept").status_code == 403
+    assert Candidate.objects.filter(state=Verdict.PENDING).count() == 2
+
+
+def test_deciding_in_bulk_needs_ticks_and_a_verdict(client, staff, two_candidates):
+    client.force_login(staff)
+
+    assert bulk(client, [], "accept").status_code == 400
+    assert bulk(client, two_candidates, "maybe").status_code == 400
+    assert client.get("/review/candidates/").status_code == 405
+    assert Candidate.objects.filter(state=Verdict.PENDING).count() == 2

@@ -53,6 +53,9 @@ def _take_over_candidates(earlier, later):
             candidate.earlier = earlier
         if candidate.later_id == later.pk:
             candidate.later = earlier
+        if candidate.earlier.raised > candidate.later.raised:
+            # Still named for when the two were raised.
+            candidate.earlier, candidate.later = candidate.later, candidate.earlier
         already = Candidate.objects.filter(earlier=candidate.earlier, later=candidate.later)
         if candidate.earlier_id == candidate.later_id or already.exists():
             continue  # goes with ``later``

@@ -12,11 +12,12 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import replace_url, trigger_client_event
 
-from meetings.forms import OwnerForm, VerdictForm
+from meetings.forms import BulkVerdictForm, OwnerForm, VerdictForm
 from meetings.matching import linking
 from meetings.models import Candidate, DoneSuggestion, Item, Owner, Verdict
 from meetings.people.corrections import correct_owner
@@ -179,6 +180,50 @@ def review(request):
     )
     context = {"page": paginate(request, pending), "tab": "candidates"}
     return render_page(request, "meetings/review.html", "meetings/_review_results.html", context)
+
+
+@login_required
+@require_POST
+def review_decide(request):
+    """Maintainers: the same answer for several candidates at once, ticked on the review list.
+
+    Linked oldest first; a candidate gone meanwhile (its later item linked into
+    another by an earlier tick) is left out and counted as such.
+    """
+    maintainer(request)
+    ticked = request.POST.getlist("candidate")
+    pending = Candidate.objects.filter(state=Verdict.PENDING)
+    form = BulkVerdictForm(
+        request.POST,
+        pending=pending.filter(pk__in=[t for t in ticked if t.isdigit()]).values_list(
+            "pk", flat=True
+        ),
+    )
+    if not form.is_valid():
+        return refused(form)
+    decided, gone = 0, 0
+    with transaction.atomic():
+        for pk in sorted(form.cleaned_data["candidate"]):
+            candidate = (
+                pending.select_related("earlier", "later")
+                .select_for_update(of=("self",))
+                .filter(pk=pk)
+                .first()
+            )
+            if candidate is None:
+                gone += 1
+                continue
+            if form.accepted:
+                linking.accept(candidate, request.user)
+            else:
+                candidate.dismiss(request.user)
+            decided += 1
+    verb = "Linked" if form.accepted else "Kept apart"
+    notice = f"{verb}: {decided} pair{'s' if decided != 1 else ''}."
+    if gone:
+        notice += f" {gone} went with an item linked just before."
+    messages.success(request, notice)
+    return redirect(next_url(request, reverse("meetings:review")))
 
 
 @require_safe
