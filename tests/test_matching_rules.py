@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
+from meetings.matching.evidence import Weights, alike, terms
 from meetings.models import Candidate, DoneSuggestion, Item
 from tests.test_matching import import_meeting
 
@@ -136,3 +137,25 @@ def test_decisions_are_never_linked_even_word_for_word():
 
     assert Item.objects.decisions().count() == 2
     assert not Candidate.objects.exists()
+
+
+def test_key_terms_are_identifiers_names_files_and_numbers_not_days_or_times():
+    found = terms("Fix `uk_thread` in lib-musl/main.c for PR #41 by August 18th, 3:30pm on x86")
+
+    assert {"ukthread", "libmusl/main.c", "#41", "x86"} <= found.keys
+    assert not {"18th", "3:30pm", "fix", "august"} & found.keys
+
+
+def test_a_word_most_of_a_teams_lines_use_is_a_stock_word_and_weighs_little():
+    weights = Weights(
+        [f"Schedule the discussion on {topic}." for topic in ("IDE", "runu", "Xen", "KVM")]
+        + ["Port the network driver.", "Write the blog post."]
+    )
+
+    assert weights.is_stock("schedule")
+    assert not weights.is_stock("runu")
+    assert weights("schedule") < weights("runu")
+    similarity, _ = alike(
+        "Schedule the discussion on IDE.", "Schedule the discussion on runu.", weights
+    )
+    assert similarity == 0.0
