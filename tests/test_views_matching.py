@@ -14,6 +14,7 @@ from tests.conftest import make_item, make_meeting, make_person, make_user
 pytestmark = pytest.mark.django_db
 
 PR = "https://github.com/acme/core/pull/336"
+DRIVER_PR = "https://github.com/acme/core/pull/77"
 
 
 def hold_meeting(date, todos, discussion="TomK: Nothing new.", team="core"):
@@ -55,8 +56,8 @@ def linked(owner, teammate):
 @pytest.fixture
 def candidate(owner, teammate):
     """A later line of Tom's that is only possibly the same as Maria's earlier one."""
-    hold_meeting("2024-01-10", ["MariaP: Continue work on Hyper-V."])
-    hold_meeting("2024-01-17", ["TomK: Continue the work on Hyper-V."])
+    hold_meeting("2024-01-10", [f"MariaP: Review the Hyper-V driver: {DRIVER_PR}"])
+    hold_meeting("2024-01-17", [f"TomK: Review the Hyper-V driver again: {DRIVER_PR}"])
     return Candidate.objects.get()
 
 
@@ -256,9 +257,9 @@ def test_both_items_show_that_they_are_possibly_the_same(client, owner, candidat
     earlier = section(page(client.get(f"/items/{candidate.earlier_id}/")), "candidates")
     later = section(page(client.get(f"/items/{candidate.later_id}/")), "candidates")
 
-    assert "Continue the work on Hyper-V." in earlier
+    assert "Review the Hyper-V driver again" in earlier
     assert "later, raised" in earlier
-    assert "Continue work on Hyper-V." in later
+    assert "Review the Hyper-V driver:" in later
     assert "earlier, raised" in later
     for html in (earlier, later):
         assert candidate.reason in html
@@ -322,7 +323,7 @@ def test_an_outsider_sees_no_buttons_and_may_not_decide_about_a_candidate(
 
     html = page(client.get(f"/items/{candidate.earlier_id}/"))
 
-    assert "Continue the work on Hyper-V." in html
+    assert "Review the Hyper-V driver again" in html
     assert "Same item" not in html
     assert decide(client, candidate, "accept").status_code == 403
     assert decide(client, candidate, "dismiss").status_code == 403

@@ -14,10 +14,12 @@ per meeting whether the database holds 500 meetings or 50,000.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import Q
 
 from meetings.matching.done import Said, suggest_done
 from meetings.matching.evidence import (
@@ -26,7 +28,7 @@ from meetings.matching.evidence import (
     Weights,
     Who,
     judge,
-    terms,
+    owners_relation,
     work_links,
 )
 from meetings.matching.linking import accept, link, reopen, split
@@ -46,8 +48,9 @@ __all__ = [
     "suggest_done",
 ]
 
-# How far back the team's lines teach which words are its stock phrases.
+# How far back, and how many of, the team's lines teach which words are its stock words.
 STATISTICS_DAYS = 365
+STATISTICS_LINES = 500
 # A later line that says a closed item is open again.
 REOPENED = re.compile(r"\bre-?open(?:s|ed|ing)?\b", re.I)
 
@@ -94,6 +97,20 @@ def links_to_add(links):
     return tuple(links)
 
 
+def worth_comparing(task, mine, earlier, weights):
+    """Whether a line and an earlier item could be one task at all: a quick look first.
+
+    A shared link; for the same owners (or none to compare), a shared term
+    that is not a stock word; another person's line, only word for word.
+    """
+    if task.links & earlier.links:
+        return True
+    theirs = weights.content(earlier.text)[0].all
+    if owners_relation(task.owners, earlier.owners) == "other":
+        return bool(mine) and mine == theirs
+    return bool(mine & theirs)
+
+
 class Matcher:
     """Finds, for the new action items of one meeting, the open items they raise again."""
 
@@ -134,14 +151,20 @@ class Matcher:
             return [Found() for _ in entries]
         tasks = [self.task(e.owners, e.text, e.links) for e in entries]
         reopening = [bool(REOPENED.search(e.text)) for e in entries]
-        texts, earlier = self.earlier_items(tasks, any(reopening))
-        weights = Weights(texts)
+        weights, earlier = self.earlier_items(tasks, any(reopening))
+        # The earlier items by the terms (stock words aside) and links they hold.
+        holding = defaultdict(list)
+        for item in earlier:
+            for term in weights.content(item.task.text)[0].all | item.task.links:
+                holding[term].append(item)
         judged = []
         for index, task in enumerate(tasks):
-            for item in earlier:
+            mine = weights.content(task.text)[0].all
+            sharing = {item.item.pk: item for term in mine | task.links for item in holding[term]}
+            for item in sharing.values():
                 if not item.item.is_open and not reopening[index]:
                     continue
-                if item.task.links & task.links or terms(item.task.text).all & terms(task.text).all:
+                if worth_comparing(task, mine, item.task, weights):
                     evidence = judge(task, item.task, weights, self.auto)
                     judged.append((evidence, index, item))
         scored = [
@@ -194,8 +217,8 @@ class Matcher:
             yield evidence, index, item
 
     def earlier_items(self, tasks, reopening):
-        """The texts of the teams' items raised lately (the weights' corpus), and the earlier
-        items worth comparing: open (or, for a line that says so, closed), of the teams,
+        """The weights of the teams' lines of the last year, and the earlier items worth
+        comparing: open (or, for a line that says so, closed), of the teams,
         raised within the window before this meeting and not in it, or further back when
         they share a link with the lines.
         """
@@ -209,25 +232,32 @@ class Matcher:
                 item__kind=Item.Kind.ACTION,
             )
             .exclude(meeting=meeting)
-            .order_by()
-            .values_list("text", flat=True)
+            .order_by("-meeting__date")
+            .values_list("text", flat=True)[:STATISTICS_LINES]
         )
-        recent = {
-            pk: (text, status, removed, raised, meeting_id)
-            for pk, text, status, removed, raised, meeting_id in Item.objects.filter(
-                kind=Item.Kind.ACTION,
-                meeting__teams__in=self.team_ids,
-                last_raised__gte=since,
-                last_raised__lte=meeting.date,
+        recent = Item.objects.filter(
+            kind=Item.Kind.ACTION,
+            meeting__teams__in=self.team_ids,
+            last_raised__gte=since,
+            last_raised__lte=meeting.date,
+        )
+        if all(task.owners for task in tasks):
+            # Another person's line is compared word for word only: the items of the
+            # lines' owners, as written or as people, and the items of no one.
+            keys = {who.key for task in tasks for who in task.owners}
+            people = {who.person for task in tasks for who in task.owners} - {None}
+            recent = recent.filter(
+                Q(owners__key__in=keys) | Q(owners__person__in=people) | Q(owners=None)
             )
-            .order_by()
-            .values_list("pk", "text", "status", "removed", "raised", "meeting_id")
-        }
+        recent = {item.pk: item for item in recent.order_by()}
         urls = {url for task in tasks for url in task.links}
-        by_link = []
+        linked, by_link = set(), []
         if urls:
             linked = set(Link.objects.filter(url__in=urls).values_list("item", flat=True))
-            by_link = [(pk, row) for pk, row in self.items_of_teams(linked - set(recent)).items()]
+            by_link = self.items_of_teams(linked - set(recent))
+        weights = Weights(texts)
+        # Worth comparing: an item sharing a link or a term (stock words aside) with a line.
+        mine = set().union(*(weights.content(task.text)[0].all for task in tasks))
         in_meeting = set(
             Mention.objects.filter(meeting=meeting).order_by().values_list("item", flat=True)
         )
@@ -235,13 +265,14 @@ class Matcher:
         if reopening:
             allowed |= {Item.Status.DONE, Item.Status.DROPPED}
         rows = {
-            pk: row
-            for pk, row in [*recent.items(), *by_link]
-            if row[1] in allowed
-            and not row[2]
-            and row[3] <= meeting.date
-            and row[4] != meeting.pk
-            and pk not in in_meeting
+            item.pk: item
+            for item in [*recent.values(), *by_link]
+            if item.status in allowed
+            and not item.removed
+            and item.raised <= meeting.date
+            and item.meeting_id != meeting.pk
+            and item.pk not in in_meeting
+            and (item.pk in linked or weights.content(item.text)[0].all & mine)
         }
         owners, links = {pk: [] for pk in rows}, {pk: [] for pk in rows}
         for item_id, name, person in (
@@ -252,37 +283,18 @@ class Matcher:
             owners[item_id].append((name, person))
         for item_id, url in Link.objects.filter(item__in=rows).values_list("item_id", "url"):
             links[item_id].append(url)
-        # Worth comparing: an item sharing a link or a term with one of the lines.
-        mine = set().union(*(terms(task.text).all for task in tasks))
-        worth = {}
-        for pk, (text, *_) in rows.items():
-            task = Task(
-                tuple(w for w in (self.who(n, p, resolve=False) for n, p in owners[pk]) if w),
-                text,
-                work_links(links[pk]),
-            )
-            if task.links & urls or terms(text).all & mine:
-                worth[pk] = task
-        items = Item.objects.in_bulk(worth)
-        earlier = [
-            Earlier(items[pk], tuple(name for name, _ in owners[pk]), task)
-            for pk, task in sorted(worth.items())
-        ]
-        return texts, earlier
+        earlier = []
+        for pk, item in sorted(rows.items()):
+            people = (self.who(name, person, resolve=False) for name, person in owners[pk])
+            task = Task(tuple(w for w in people if w), item.text, work_links(links[pk]))
+            earlier.append(Earlier(item, tuple(name for name, _ in owners[pk]), task))
+        return weights, earlier
 
     def items_of_teams(self, ids):
-        """Of ``ids`` (outside the window), the action items of the teams, as rows."""
+        """Of ``ids`` (items raised before the window), the action items of the teams."""
         if not ids:
-            return {}
-        return {
-            pk: (text, status, removed, raised, meeting_id)
-            for pk, text, status, removed, raised, meeting_id in Item.objects.filter(
-                pk__in=ids,
-                kind=Item.Kind.ACTION,
-                meeting__in=Meeting.teams.through.objects.filter(team__in=self.team_ids).values(
-                    "meeting"
-                ),
-            )
-            .order_by()
-            .values_list("pk", "text", "status", "removed", "raised", "meeting_id")
-        }
+            return []
+        of_teams = Meeting.teams.through.objects.filter(team__in=self.team_ids).values("meeting")
+        return list(
+            Item.objects.filter(pk__in=ids, kind=Item.Kind.ACTION, meeting__in=of_teams).order_by()
+        )

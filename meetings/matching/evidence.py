@@ -134,6 +134,7 @@ class Weights:
     """
 
     def __init__(self, texts):
+        self._content = {}
         self.lines = 0
         self.frequency = Counter()
         for text in texts:
@@ -151,6 +152,14 @@ class Weights:
         keys = keys or found.keys
         return sum(self(t, key=t in keys) for t in found.all)
 
+    def content(self, text):
+        """A line's terms without the team's stock words, and their weight; kept once read."""
+        known = self._content.get(text)
+        if known is None:
+            found = content(terms(text), self)
+            known = self._content[text] = (found, self.of(found))
+        return known
+
 
 def alike(a, b, weights):
     """How alike two lines are in what they are about (0-1), and the terms they share.
@@ -160,7 +169,7 @@ def alike(a, b, weights):
     often adds to the earlier one: "Continue work on Hyper-V" and "Continue work
     on porting the network driver for Hyper-V").
     """
-    ta, tb = content(terms(a), weights), content(terms(b), weights)
+    (ta, wa), (tb, wb) = weights.content(a), weights.content(b)
     common = ta.all & tb.all
     # A word misspelled once ("Firecraker") is the same word.
     common |= {
@@ -170,7 +179,7 @@ def alike(a, b, weights):
         if min(len(x), len(y)) >= 6 and Levenshtein.distance(x, y) <= 1
     }
     shared = Terms(common, (ta.keys | tb.keys) & common)
-    wa, wb, ws = weights.of(ta), weights.of(tb), weights.of(shared)
+    ws = weights.of(shared)
     if not wa or not wb:
         return 0.0, shared
     dice = 2 * ws / (wa + wb)
