@@ -249,7 +249,8 @@ class Matcher:
             recent = recent.filter(
                 Q(owners__key__in=keys) | Q(owners__person__in=people) | Q(owners=None)
             )
-        recent = {item.pk: item for item in recent.order_by()}
+        # Not the items this meeting's minutes write already (a file imported again).
+        recent = {item.pk: item for item in recent.exclude(mentions__meeting=meeting).order_by()}
         urls = {url for task in tasks for url in task.links}
         linked, by_link = set(), []
         if urls:
@@ -258,9 +259,6 @@ class Matcher:
         weights = Weights(texts)
         # Worth comparing: an item sharing a link or a term (stock words aside) with a line.
         mine = set().union(*(weights.content(task.text)[0].all for task in tasks))
-        in_meeting = set(
-            Mention.objects.filter(meeting=meeting).order_by().values_list("item", flat=True)
-        )
         allowed = set(Item.Status.still_open())
         if reopening:
             allowed |= {Item.Status.DONE, Item.Status.DROPPED}
@@ -271,7 +269,6 @@ class Matcher:
             and not item.removed
             and item.raised <= meeting.date
             and item.meeting_id != meeting.pk
-            and item.pk not in in_meeting
             and (item.pk in linked or weights.content(item.text)[0].all & mine)
         }
         owners, links = {pk: [] for pk in rows}, {pk: [] for pk in rows}
@@ -296,5 +293,7 @@ class Matcher:
             return []
         of_teams = Meeting.teams.through.objects.filter(team__in=self.team_ids).values("meeting")
         return list(
-            Item.objects.filter(pk__in=ids, kind=Item.Kind.ACTION, meeting__in=of_teams).order_by()
+            Item.objects.filter(pk__in=ids, kind=Item.Kind.ACTION, meeting__in=of_teams)
+            .exclude(mentions__meeting=self.meeting)
+            .order_by()
         )
