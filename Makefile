@@ -84,6 +84,7 @@ bench: install
 		echo "skipped: the pages on PostgreSQL (no server at $(PG_URL))"; \
 	fi
 	$(BIN)/python benchmarks/bench_people.py
+	$(BIN)/python benchmarks/bench_matching.py
 
 # gunicorn + PostgreSQL + wrk; the database in LOADTEST_DATABASE_URL (default
 # postgres://postgres@127.0.0.1:5432/loadtest) is dropped and restored on each run.

@@ -93,6 +93,16 @@ class VerdictForm(forms.Form):
         return self.cleaned_data["verdict"] == "accept"
 
 
+class BulkVerdictForm(VerdictForm):
+    """The same answer for several candidates ticked on the review list."""
+
+    candidate = forms.TypedMultipleChoiceField(coerce=int, choices=(), required=True)
+
+    def __init__(self, *args, pending=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["candidate"].choices = [(pk, pk) for pk in pending]
+
+
 class OwnerForm(forms.Form):
     """Who an owner written on an item is: any spelling that names one person."""
 

@@ -32,7 +32,7 @@ from django.utils.text import slugify
 from rapidfuzz import fuzz
 
 from meetings import minutes as parser
-from meetings.matching import Match, Matcher, Said, suggest_done
+from meetings.matching import Match, Matcher, Said, reopen, suggest_done
 from meetings.models import (
     AgendaItem,
     Candidate,
@@ -794,9 +794,9 @@ class Importer:
 
         actions = [line for line in new if line.kind == Item.Kind.ACTION]
         if actions:
-            found = Matcher(meeting, teams).match(actions)
-            for line, (match, weaker) in zip(actions, found, strict=True):
-                line.match, line.weaker = match, weaker
+            found = Matcher(meeting, teams, resolver).match(actions)
+            for line, guess in zip(actions, found, strict=True):
+                line.match, line.weaker = guess.match, guess.weaker
         repeated = [line for line in new if line.match]
         self.add_mentions(meeting, repeated, resolver)
         fresh = [line for line in new if not line.match]
@@ -820,7 +820,7 @@ class Importer:
         """Lines that repeat an open item become mentions of it; owners follow the minutes."""
         Mention.objects.bulk_create(
             Mention(
-                item=line.match.item,
+                item=line.match.earlier.item,
                 meeting=meeting,
                 owners=line.owners,
                 text=line.text,
@@ -832,43 +832,48 @@ class Importer:
             for line in repeated
         )
         Link.objects.bulk_create(
-            (Link(item=line.match.item, url=url) for line in repeated for url in line.links),
+            (
+                Link(item=line.match.earlier.item, url=url)
+                for line in repeated
+                for url in line.match.links
+            ),
             ignore_conflicts=True,
         )
+        reopen([line.match.earlier.item for line in repeated if line.match.reopens], meeting)
         # Kept in step here rather than recounted: an item carried over for
         # years has hundreds of mentions.
         for line in repeated:
-            item = line.match.item
+            item = line.match.earlier.item
             item.mention_count += 1
             if meeting.date >= (item.last_raised or item.raised):
                 item.text, item.last_raised = line.text, meeting.date
         Item.objects.bulk_update(
-            [line.match.item for line in repeated],
+            [line.match.earlier.item for line in repeated],
             ["mention_count", "text", "last_raised"],
         )
         changed = [
-            (line, line.match.item)
+            (line, line.match.earlier)
             for line in repeated
-            if sorted(name_key(o) for o in line.owners) != sorted(line.match.item.owner_keys)
+            if sorted(name_key(o) for o in line.owners) != line.match.earlier.owner_keys
         ]
         if not changed:
             return
-        Owner.objects.filter(item__in=[item for _, item in changed]).delete()
+        Owner.objects.filter(item__in=[earlier.item for _, earlier in changed]).delete()
         Owner.objects.bulk_create(
-            _name_ref(Owner, name, position, resolver, item=item)
-            for line, item in changed
+            _name_ref(Owner, name, position, resolver, item=earlier.item)
+            for line, earlier in changed
             for position, name in enumerate(line.owners)
         )
         Event.objects.bulk_create(
             Event(
-                item=item,
+                item=earlier.item,
                 kind=Event.Kind.OWNERS,
                 text=(
-                    f"Owners changed from {', '.join(item.owner_names) or 'none'} "
+                    f"Owners changed from {', '.join(earlier.owners) or 'none'} "
                     f"to {', '.join(line.owners) or 'none'} by the minutes of {meeting.date}."
                 ),
             )
-            for line, item in changed
+            for line, earlier in changed
         )
 
     def create_items(self, meeting, lines, resolver):
@@ -906,8 +911,8 @@ class Importer:
         Candidate.objects.bulk_create(
             (
                 Candidate(
-                    item=match.item,
-                    other=item,
+                    earlier=match.earlier.item,
+                    later=item,
                     score=match.score,
                     reason=_fit(Candidate, "reason", match.reason),
                 )

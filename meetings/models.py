@@ -606,93 +606,6 @@ class Item(models.Model):
         )
         Team.objects.filter(meetings=self.meeting_id).update(open_items=count)
 
-    @transaction.atomic
-    def absorb(self, other, user):
-        """Link: ``other`` was the same task all along; its mentions and history join this item.
-
-        The owners become those of whichever item the minutes wrote last.
-        """
-        text = f"Linked #{other.pk} “{other.text[:80]}” into this item."
-        reopen = other.is_open and not self.is_open
-        if (other.last_raised or other.raised) > (self.last_raised or self.raised):
-            self.owners.all().delete()
-            other.owners.update(item=self)
-        other.mentions.update(item=self, reason=f"linked by {user}", score=None)
-        other.status_changes.update(item=self)
-        other.events.update(item=self)
-        other.done_suggestions.update(item=self)
-        existing = set(self.link_rows.values_list("url", flat=True))
-        other.link_rows.exclude(url__in=existing).update(item=self)
-        self._take_over_candidates(other)
-        other.delete()
-        Event.objects.create(item=self, kind=Event.Kind.LINKED, text=text, user=user)
-        Item.objects.filter(pk=self.pk).refresh_from_mentions()
-        Ownership.objects.keep([self.pk])
-        self.refresh_from_db()
-        if reopen:
-            # The later minutes still had it open: the task is not done.
-            self.set_status(user, Item.Status.OPEN, f"Linked with #{other.pk}, open there.")
-
-    def _take_over_candidates(self, other):
-        """Look-alikes of ``other`` still pending become look-alikes of this item."""
-        pending = Candidate.objects.filter(Q(item=other) | Q(other=other), state=Verdict.PENDING)
-        for candidate in pending:
-            if candidate.item_id == other.pk:
-                candidate.item = self
-            if candidate.other_id == other.pk:
-                candidate.other = self
-            already = Candidate.objects.filter(item=candidate.item, other=candidate.other)
-            if candidate.item_id == candidate.other_id or already.exists():
-                continue  # goes with ``other``
-            candidate.save(update_fields=["item", "other"])
-
-    @transaction.atomic
-    def split(self, mention, user):
-        """Undo a wrong link: the mention becomes an item of its own. Returns the new item."""
-        if mention.item_id != self.pk or self.mentions.count() < 2:
-            raise ValueError("only a mention of this item, and not its only one, can be split off")
-        new = Item.objects.create(
-            kind=self.kind,
-            text=mention.text,
-            meeting=mention.meeting,
-            raised=mention.meeting.date,
-            last_raised=mention.meeting.date,
-            status=Item.Status.OPEN,
-        )
-        mention.item = new
-        mention.reason = f"split off by {user}"
-        mention.score = None
-        mention.save(update_fields=["item", "reason", "score"])
-        Owner.objects.bulk_create(
-            Owner(item=new, name=name, key=name_key(name), position=position)
-            for position, name in enumerate(mention.owners)
-        )
-        Link.objects.bulk_create(Link(item=new, url=link.url) for link in self.link_rows.all())
-        Event.objects.bulk_create(
-            [
-                Event(
-                    item=self,
-                    kind=Event.Kind.SPLIT,
-                    user=user,
-                    text=f"Split off the mention of {mention.meeting.date} as #{new.pk}.",
-                ),
-                Event(
-                    item=new,
-                    kind=Event.Kind.SPLIT,
-                    user=user,
-                    text=f"Split off #{self.pk} “{self.text[:80]}”.",
-                ),
-            ]
-        )
-        Item.objects.filter(pk__in=[self.pk, new.pk]).refresh_from_mentions()
-        # Who the split-off owners are, as an import would say (people imports models).
-        from meetings.people import resolve
-
-        resolve(meetings=[mention.meeting], keys={name_key(name) for name in mention.owners})
-        Ownership.objects.keep([self.pk, new.pk])
-        self.refresh_from_db()
-        return new
-
 
 class Owner(NameRef):
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="owners")
@@ -1040,8 +953,8 @@ class Verdict(models.TextChoices):
 class Candidate(models.Model):
     """A later item that is possibly the same as an earlier one: for a person to decide."""
 
-    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="candidates")
-    other = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="candidate_of")
+    earlier = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="candidates")
+    later = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="candidate_of")
     score = models.FloatField()
     reason = models.CharField(max_length=300)
     state = models.CharField(max_length=10, choices=Verdict, default=Verdict.PENDING)
@@ -1054,17 +967,13 @@ class Candidate(models.Model):
     class Meta:
         ordering = ["-score", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["item", "other"], name="candidate_once"),
+            models.UniqueConstraint(fields=["earlier", "later"], name="candidate_once"),
         ]
         # The maintainers' review list: pending candidates.
         indexes = [models.Index(fields=["state", "-score"], name="candidate_state_idx")]
 
     def __str__(self):
-        return f"{self.other} possibly the same as {self.item}"
-
-    def accept(self, user):
-        """They are the same: the later item joins the earlier one."""
-        self.item.absorb(self.other, user)  # deletes self along with ``other``
+        return f"{self.later} possibly the same as {self.earlier}"
 
     def dismiss(self, user):
         with transaction.atomic():
@@ -1073,10 +982,10 @@ class Candidate(models.Model):
             self.decided = timezone.now()
             self.save(update_fields=["state", "decided_by", "decided"])
             Event.objects.create(
-                item=self.item,
+                item=self.earlier,
                 kind=Event.Kind.DISMISSED,
                 user=user,
-                text=f"#{self.other_id} “{self.other.text[:80]}” is another task.",
+                text=f"#{self.later_id} “{self.later.text[:80]}” is another task.",
             )
 
 

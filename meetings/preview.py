@@ -165,14 +165,15 @@ class Reader:
 
         stand_in = meeting or Meeting(pk=NOT_SAVED, date=minutes.date)
         actions = [line for line in new if line.kind == Item.Kind.ACTION]
-        found = Matcher(stand_in, saved).match(actions) if actions and saved else []
-        matches = {line.position: match for line, (match, _) in zip(actions, found, strict=False)}
+        found = Matcher(stand_in, saved, resolver).match(actions) if actions and saved else []
+        matches = {line.position: f.match for line, f in zip(actions, found, strict=False)}
         for line in new:
             match = matches.get(line.position)
-            status = match.item.get_status_display() if match else Item.Status.OPEN.label
+            earlier = match.earlier.item if match else None
+            status = earlier.get_status_display() if earlier else Item.Status.OPEN.label
             rows[line.position] = row(line, resolver, status, "new" if meeting else "")
-            if match:
-                rows[line.position]["raised"] = match.item.raised.isoformat()
+            if earlier:
+                rows[line.position]["raised"] = earlier.raised.isoformat()
             entry["added"].append(line.text)
         ordered = [rows[line.position] for line in lines]
         entry["actions"] = [r for r in ordered if r["kind"] == Item.Kind.ACTION]

@@ -1,6 +1,8 @@
 """Following an item across meetings in the browser: its mentions, links, splits and done."""
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 from django.test import Client
@@ -12,6 +14,7 @@ from tests.helpers import make_item, make_meeting, make_person, make_user, page
 pytestmark = pytest.mark.django_db
 
 PR = "https://github.com/acme/core/pull/336"
+DRIVER_PR = "https://github.com/acme/core/pull/77"
 
 
 def hold_meeting(date, todos, discussion="TomK: Nothing new.", team="core"):
@@ -47,9 +50,9 @@ def linked(owner, teammate):
 
 @pytest.fixture
 def candidate(owner, teammate):
-    """A later line that is only possibly the same as Maria's earlier one."""
-    hold_meeting("2024-01-10", ["MariaP: Continue work on Hyper-V."])
-    hold_meeting("2024-01-17", ["MariaP: Continue work on porting the network driver for Hyper-V."])
+    """A later line of Tom's that is only possibly the same as Maria's earlier one."""
+    hold_meeting("2024-01-10", [f"MariaP: Review the Hyper-V driver: {DRIVER_PR}"])
+    hold_meeting("2024-01-17", [f"TomK: Review the Hyper-V driver again: {DRIVER_PR}"])
     return Candidate.objects.get()
 
 
@@ -71,7 +74,7 @@ def split(client, item, mention, **headers):
 
 
 def decide(client, candidate, verdict, on=None, **data):
-    item = on or candidate.item
+    item = on or candidate.earlier
     return client.post(f"/items/{item.pk}/candidates/{candidate.pk}/", {"verdict": verdict, **data})
 
 
@@ -254,22 +257,23 @@ def test_everyone_at_the_meeting_decides_about_an_item_everyone_owns(client, tea
 def test_both_items_show_that_they_are_possibly_the_same(client, owner, candidate):
     client.force_login(owner.user)
 
-    earlier = section(page(client.get(f"/items/{candidate.item_id}/")), "candidates")
-    later = section(page(client.get(f"/items/{candidate.other_id}/")), "candidates")
+    earlier = section(page(client.get(f"/items/{candidate.earlier_id}/")), "candidates")
+    later = section(page(client.get(f"/items/{candidate.later_id}/")), "candidates")
 
-    assert "porting the network driver" in earlier
+    assert "Review the Hyper-V driver again" in earlier
     assert "later, raised" in earlier
-    assert "Continue work on Hyper-V." in later
+    assert "Review the Hyper-V driver:" in later
     assert "earlier, raised" in later
     for html in (earlier, later):
         assert candidate.reason in html
         assert f"score {candidate.score:.0f}" in html
-        assert ">Same item</button>" in html
-        assert ">Not the same</button>" in html
+    # Maria owns the earlier item: she decides there; Tom's page is Tom's to decide.
+    assert ">Same item</button>" in earlier
+    assert ">Not the same</button>" in earlier
 
 
 def test_same_item_links_the_later_one_into_the_earlier_and_says_who(client, owner, candidate):
-    earlier, later = candidate.item, candidate.other
+    earlier, later = candidate.earlier, candidate.later
     client.force_login(owner.user)
 
     response = decide(client, candidate, "accept")
@@ -289,28 +293,28 @@ def test_same_item_from_the_later_items_page_goes_to_the_item_it_joined(client, 
     client.force_login(owner.user)
 
     response = client.post(
-        f"/items/{candidate.other_id}/candidates/{candidate.pk}/",
+        f"/items/{candidate.later_id}/candidates/{candidate.pk}/",
         {"verdict": "accept"},
         HTTP_HX_REQUEST="true",
         HTTP_HX_TARGET="item-detail",
     )
 
     html = page(response)
-    assert f'data-item="{candidate.item_id}"' in html
-    assert response["HX-Replace-Url"] == f"/items/{candidate.item_id}/"
+    assert f'data-item="{candidate.earlier_id}"' in html
+    assert response["HX-Replace-Url"] == f"/items/{candidate.earlier_id}/"
 
 
 def test_not_the_same_keeps_both_items_and_records_who_said_so(client, owner, candidate):
     client.force_login(owner.user)
 
-    response = decide(client, candidate, "dismiss", on=candidate.other)
+    response = decide(client, candidate, "dismiss", on=candidate.later)
 
-    assert response["Location"] == f"/items/{candidate.other_id}/"
+    assert response["Location"] == f"/items/{candidate.later_id}/"
     candidate.refresh_from_db()
     assert candidate.state == Verdict.DISMISSED
     assert candidate.decided_by == owner.user
     assert Item.objects.actions().count() == 2
-    html = page(client.get(f"/items/{candidate.item_id}/"))
+    html = page(client.get(f"/items/{candidate.earlier_id}/"))
     assert "Possibly the same as" not in html
     assert "by <strong>MariaP</strong>" in section(html, "history")
 
@@ -320,9 +324,9 @@ def test_an_outsider_sees_no_buttons_and_may_not_decide_about_a_candidate(
 ):
     client.force_login(outsider.user)
 
-    html = page(client.get(f"/items/{candidate.item_id}/"))
+    html = page(client.get(f"/items/{candidate.earlier_id}/"))
 
-    assert "porting the network driver" in html
+    assert "Review the Hyper-V driver again" in html
     assert "Same item" not in html
     assert decide(client, candidate, "accept").status_code == 403
     assert decide(client, candidate, "dismiss").status_code == 403
@@ -341,7 +345,9 @@ def test_anonymous_visitors_are_sent_to_log_in_to_decide(client, candidate):
 def test_deciding_about_a_candidate_only_posts_and_needs_a_verdict(client, owner, candidate):
     client.force_login(owner.user)
 
-    assert client.get(f"/items/{candidate.item_id}/candidates/{candidate.pk}/").status_code == 405
+    assert (
+        client.get(f"/items/{candidate.earlier_id}/candidates/{candidate.pk}/").status_code == 405
+    )
     assert decide(client, candidate, "maybe").status_code == 400
     assert Candidate.objects.get().state == Verdict.PENDING
 
@@ -367,8 +373,8 @@ def two_candidates(owner, teammate):
     docs = make_item("Write the docs", january, owners=[teammate])
     more_docs = make_item("Write the docs for the release", february, owners=["TK"])
     return [
-        Candidate.objects.create(item=docs, other=more_docs, score=70, reason="same words"),
-        Candidate.objects.create(item=hyper_v, other=driver, score=80, reason="same owners"),
+        Candidate.objects.create(earlier=docs, later=more_docs, score=70, reason="same words"),
+        Candidate.objects.create(earlier=hyper_v, later=driver, score=80, reason="same owners"),
     ]
 
 
@@ -408,7 +414,7 @@ def test_the_review_list_shows_both_items_of_each_candidate_most_likely_first(
     assert "7 Feb 2024" in row
     assert "same owners" in row
     assert "score 80" in row
-    assert f'action="/items/{hyper_v.item_id}/candidates/{hyper_v.pk}/"' in row
+    assert f'action="/items/{hyper_v.earlier_id}/candidates/{hyper_v.pk}/"' in row
     assert ">Same item</button>" in row
     assert ">Not the same</button>" in row
 
@@ -420,7 +426,7 @@ def test_a_maintainer_links_from_the_review_list_and_htmx_swaps_the_row_away(
     client.force_login(staff)
 
     response = client.post(
-        f"/items/{hyper_v.item_id}/candidates/{hyper_v.pk}/",
+        f"/items/{hyper_v.earlier_id}/candidates/{hyper_v.pk}/",
         {"verdict": "accept", "next": "/review/"},
         HTTP_HX_REQUEST="true",
         HTTP_HX_TARGET=f"candidate-{hyper_v.pk}",
@@ -428,8 +434,8 @@ def test_a_maintainer_links_from_the_review_list_and_htmx_swaps_the_row_away(
 
     assert page(response) == ""
     assert "review-changed" in response["HX-Trigger"]
-    assert not Item.objects.filter(pk=hyper_v.other_id).exists()
-    assert Item.objects.get(pk=hyper_v.item_id).events.get().user == staff
+    assert not Item.objects.filter(pk=hyper_v.later_id).exists()
+    assert Item.objects.get(pk=hyper_v.earlier_id).events.get().user == staff
     assert list(Candidate.objects.all()) == [docs]
 
 
@@ -441,7 +447,7 @@ def test_a_plain_post_from_the_review_list_goes_back_to_it(client, staff, two_ca
 
     assert response["Location"] == "/review/?page=1"
     html = page(client.get(response["Location"]))
-    assert f"Kept #{docs.other_id} apart from #{docs.item_id}." in html
+    assert f"Kept #{docs.later_id} apart from #{docs.earlier_id}." in html
     assert f'data-candidate="{docs.pk}"' not in html
     assert Candidate.objects.get(pk=docs.pk).state == Verdict.DISMISSED
 
@@ -452,7 +458,7 @@ def test_the_review_list_never_sends_a_maintainer_off_the_site(client, staff, tw
 
     response = decide(client, docs, "dismiss", next="https://evil.example/")
 
-    assert response["Location"] == f"/items/{docs.item_id}/"
+    assert response["Location"] == f"/items/{docs.earlier_id}/"
 
 
 # Done in a later meeting
@@ -668,7 +674,7 @@ def test_what_matching_shows_from_the_minutes_is_inert(client, staff):
     hostile = "<script>alert('x')</script>"
     item = make_item(f"Continue work on Hyper-V {hostile}", make_meeting("2024-01-10"))
     other = make_item(f"Port the driver {hostile}", make_meeting("2024-01-17"), owners=[hostile])
-    Candidate.objects.create(item=item, other=other, score=70, reason=hostile)
+    Candidate.objects.create(earlier=item, later=other, score=70, reason=hostile)
     client.force_login(staff)
 
     for url in ["/review/", f"/items/{item.pk}/"]:
@@ -697,7 +703,7 @@ def test_the_item_page_costs_the_same_with_few_or_many_mentions(
     mentioned_in(item, meetings[1:])
     for n, meeting in enumerate(meetings[1:]):
         other = make_item(f"Look-alike {n}", meeting, owners=[owner, teammate])
-        Candidate.objects.create(item=item, other=other, score=70, reason="same owners")
+        Candidate.objects.create(earlier=item, later=other, score=70, reason="same owners")
         DoneSuggestion.objects.create(item=item, meeting=meeting, text="Done.", line=n + 1)
         Event.objects.create(item=item, kind=Event.Kind.OWNERS, text="Owners changed.")
     item.set_status(owner.user, Item.Status.IN_PROGRESS)
@@ -721,7 +727,7 @@ def test_the_review_lists_cost_the_same_with_few_or_many_rows(
     for n in range(size):
         item = make_item(f"Task {n}", meeting, owners=[owner, teammate])
         other = make_item(f"Task {n} again", later, owners=[owner, "TK"])
-        Candidate.objects.create(item=item, other=other, score=70 + n % 20, reason="same owners")
+        Candidate.objects.create(earlier=item, later=other, score=70 + n % 20, reason="same owners")
         DoneSuggestion.objects.create(item=item, meeting=later, text=f"Task {n} done.", line=n)
     client.force_login(staff)
 
@@ -760,3 +766,153 @@ def test_a_person_without_an_account_owns_items_but_decides_nothing(client, link
 
     later = linked.mentions.get(meeting__date=days_ago(14))
     assert split(client, linked, later).status_code == 403
+
+
+# Where each item was raised: /items/mentions.csv
+
+
+def mention_rows(response):
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert response.streaming
+    text = b"".join(response.streaming_content).decode()
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_the_mentions_export_has_one_row_per_line_that_raised_an_item(client, owner, linked):
+    client.force_login(owner.user)
+
+    rows = mention_rows(client.get("/items/mentions.csv"))
+
+    assert rows[0] == [
+        "item_id",
+        "meeting_date",
+        "source",
+        "line",
+        "owners_as_written",
+        "text",
+        "link_reason",
+        "score",
+    ]
+    later = linked.mentions.get(meeting__date=days_ago(14))
+    assert rows[1:] == [
+        [str(linked.pk), days_ago(28), f"core/{days_ago(28)}.md", "13", "MariaP",
+         f"Status update: {PR}", "", ""],
+        [str(linked.pk), days_ago(14), f"core/{days_ago(14)}.md", "13", "MariaP",
+         f"Update on {PR}", later.reason, f"{later.score:.0f}"],
+        [str(Item.objects.get(text="Arrange meetings").pk), days_ago(21),
+         f"core/{days_ago(21)}.md", "13", "TomK", "Arrange meetings", "", ""],
+    ]  # fmt: skip
+    assert later.reason.startswith(f"same link {PR}")
+
+
+def test_the_mentions_export_follows_the_items_filters(client, owner, linked):
+    client.force_login(owner.user)
+
+    listed = page(client.get("/items/", {"owner": "TomK"}))
+    rows = mention_rows(client.get("/items/mentions.csv", {"owner": "TomK"}))
+
+    assert 'href="/items/mentions.csv?owner=TomK"' in listed
+    assert [row[5] for row in rows[1:]] == ["Arrange meetings"]
+
+
+def test_the_mentions_export_neutralises_cells_a_spreadsheet_would_run(client, owner):
+    hold_meeting("2024-01-10", ["MariaP: =HYPERLINK(evil)"])
+    client.force_login(owner.user)
+
+    rows = mention_rows(client.get("/items/mentions.csv"))
+
+    assert rows[1][5] == "'=HYPERLINK(evil)"
+
+
+def test_the_mentions_export_with_a_bad_filter_says_what_is_wrong(client, owner):
+    client.force_login(owner.user)
+
+    response = client.get("/items/mentions.csv", {"status": "finished"})
+
+    assert response.status_code == 400
+    assert "status" in response.content.decode()
+
+
+def test_the_mentions_export_is_for_readers_and_only_reads(client, owner):
+    assert client.get("/items/mentions.csv")["Location"].startswith("/accounts/login/")
+    client.force_login(owner.user)
+    assert client.post("/items/mentions.csv").status_code == 405
+
+
+# Deciding several candidates at once
+
+
+def bulk(client, candidates, verdict, **data):
+    return client.post(
+        "/review/candidates/",
+        {"candidate": [c.pk for c in candidates], "verdict": verdict, **data},
+    )
+
+
+def test_the_review_list_ranks_pairs_by_evidence_and_says_why(client, staff, two_candidates):
+    docs, hyper_v = two_candidates
+    client.force_login(staff)
+
+    html = page(client.get("/review/"))
+
+    assert html.index(f'data-candidate="{hyper_v.pk}"') < html.index(f'data-candidate="{docs.pk}"')
+    assert "same owners" in html and "same words" in html
+    assert f'name="candidate" value="{docs.pk}" form="bulk-candidates"' in html
+
+
+def test_a_maintainer_links_several_ticked_pairs_at_once(client, staff, two_candidates):
+    docs, hyper_v = two_candidates
+    client.force_login(staff)
+
+    response = bulk(client, two_candidates, "accept", next="/review/")
+
+    assert response["Location"] == "/review/"
+    assert not Candidate.objects.exists()
+    assert not Item.objects.filter(pk__in=[docs.later_id, hyper_v.later_id]).exists()
+    assert Item.objects.get(pk=hyper_v.earlier_id).mention_count == 2
+    assert "Linked: 2 pairs." in page(client.get("/review/"))
+
+
+def test_a_maintainer_keeps_several_ticked_pairs_apart_at_once(client, staff, two_candidates):
+    client.force_login(staff)
+
+    bulk(client, two_candidates, "dismiss")
+
+    assert set(Candidate.objects.values_list("state", flat=True)) == {Verdict.DISMISSED}
+    assert Item.objects.count() == 4
+
+
+def test_ticking_two_pairs_with_one_later_item_makes_one_item_of_three(client, staff, owner):
+    january = make_meeting("2024-01-10", participants=[owner])
+    february = make_meeting("2024-02-07", participants=[owner])
+    march = make_meeting("2024-03-06", participants=[owner])
+    first = make_item("Continue work on Hyper-V", january, owners=[owner])
+    second = make_item("Port the Hyper-V driver", february, owners=[owner])
+    later = make_item("Port the Hyper-V network driver", march, owners=[owner])
+    one = Candidate.objects.create(earlier=first, later=later, score=80, reason="?")
+    two = Candidate.objects.create(earlier=second, later=later, score=70, reason="?")
+    client.force_login(staff)
+
+    bulk(client, [one, two], "accept")
+
+    [item] = Item.objects.all()
+    assert item.pk == first.pk
+    assert item.mention_count == 3
+    assert item.events.filter(kind=Event.Kind.LINKED).count() == 2
+
+
+def test_only_maintainers_decide_in_bulk(client, owner, two_candidates):
+    assert bulk(client, two_candidates, "accept")["Location"].startswith("/accounts/login/")
+    client.force_login(owner.user)
+    assert bulk(client, two_candidates, "accept").status_code == 403
+    assert Candidate.objects.filter(state=Verdict.PENDING).count() == 2
+
+
+def test_deciding_in_bulk_needs_ticks_and_a_verdict(client, staff, two_candidates):
+    client.force_login(staff)
+
+    assert bulk(client, [], "accept").status_code == 400
+    assert bulk(client, two_candidates, "maybe").status_code == 400
+    assert client.get("/review/candidates/").status_code == 405
+    assert Candidate.objects.filter(state=Verdict.PENDING).count() == 2

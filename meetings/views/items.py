@@ -15,7 +15,7 @@ from meetings.csvcells import joined, neutralise
 from meetings.filters import ItemFilter
 from meetings.forms import StatusForm
 from meetings.markdown import plain
-from meetings.models import Candidate, Item, Meeting, Owner, Person, Team, Verdict
+from meetings.models import Candidate, Item, Meeting, Mention, Owner, Person, Team, Verdict
 from meetings.rows import Urls
 from meetings.views.common import (
     linked_person,
@@ -149,6 +149,64 @@ def csv_rows(chunk, writer, urls, site):
     yield "".join(lines)
 
 
+MENTION_COLUMNS = [
+    "item_id",
+    "meeting_date",
+    "source",
+    "line",
+    "owners_as_written",
+    "text",
+    "link_reason",
+    "score",
+]
+
+
+@require_safe
+@reader_required
+def mentions_csv(request):
+    """Where each item was raised: one row per line of the minutes, filtered as ``/items/``."""
+    filterset = ItemFilter(request.GET, queryset=Item.objects.all(), request=request)
+    if not filterset.is_valid():
+        errors = "; ".join(f"{name}: {' '.join(e)}" for name, e in filterset.errors.items())
+        return HttpResponseBadRequest(f"Invalid filters: {errors}\n", content_type="text/plain")
+    mentions = (
+        Mention.objects.filter(item__in=filterset.qs.values("pk"), removed=False)
+        .order_by("item_id", "meeting__date", "position")
+        .values_list(
+            "item_id",
+            "meeting__date",
+            "meeting__source",
+            "line",
+            "owners",
+            "text",
+            "reason",
+            "score",
+        )
+        .iterator(chunk_size=2000)
+    )
+    writer = csv.writer(Echo())
+
+    def lines():
+        yield writer.writerow(MENTION_COLUMNS)
+        for item_id, date, source, line, owners, text, reason, score in mentions:
+            yield writer.writerow(
+                [
+                    item_id,
+                    date.isoformat(),
+                    neutralise(source),
+                    line,
+                    joined(owners),
+                    neutralise(text),
+                    neutralise(reason),
+                    "" if score is None else f"{score:.0f}",
+                ]
+            )
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="mentions.csv"'
+    return response
+
+
 @require_safe
 @reader_required
 def item(request, pk):
@@ -170,10 +228,11 @@ def item_context(item, me=None, **extra):
     mentions = list(item.mentions.select_related("meeting"))
     owners = Owner.objects.select_related("person")
     pending = (
-        Candidate.objects.filter(Q(item=item) | Q(other=item), state=Verdict.PENDING)
-        .select_related("item__meeting", "other__meeting")
+        Candidate.objects.filter(Q(earlier=item) | Q(later=item), state=Verdict.PENDING)
+        .select_related("earlier__meeting", "later__meeting")
         .prefetch_related(
-            Prefetch("item__owners", queryset=owners), Prefetch("other__owners", queryset=owners)
+            Prefetch("earlier__owners", queryset=owners),
+            Prefetch("later__owners", queryset=owners),
         )
     )
     suggestions = []
@@ -195,7 +254,7 @@ def item_context(item, me=None, **extra):
         # Splitting off leaves the item at least one mention.
         "splittable": item.may_decide and len(mentions) > 1,
         # Possibly the same: each pending candidate with the item on its other side.
-        "candidates": [(c, c.other if c.item_id == item.pk else c.item) for c in pending],
+        "candidates": [(c, c.later if c.earlier_id == item.pk else c.earlier) for c in pending],
         "suggestions": suggestions,
         "history": history(item),
         # Forms on the page come back to it, also when a POST rendered it for htmx.

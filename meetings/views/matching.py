@@ -12,11 +12,13 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import replace_url, trigger_client_event
 
-from meetings.forms import OwnerForm, VerdictForm
+from meetings.forms import BulkVerdictForm, OwnerForm, VerdictForm
+from meetings.matching import linking
 from meetings.models import Candidate, DoneSuggestion, Item, Owner, Verdict
 from meetings.people.corrections import correct_owner
 from meetings.views.common import linked_person, may_decide, next_url, paginate, render_page
@@ -90,7 +92,7 @@ def split(request, pk, mention):
         item = item_to_decide(request, pk)
         mention = get_object_or_404(item.mentions.select_related("meeting"), pk=mention)
         try:
-            new = item.split(mention, request.user)
+            new = linking.split(item, mention, request.user)
         except ValueError:
             return HttpResponseBadRequest(
                 "Nothing was changed: the only mention of an item cannot be split off.\n",
@@ -107,9 +109,9 @@ def candidate(request, pk, candidate):
     """Same item (link the later one into the earlier) or not the same (keep both)."""
     with transaction.atomic():
         candidate = get_object_or_404(
-            Candidate.objects.filter(Q(item=pk) | Q(other=pk), state=Verdict.PENDING)
-            .select_related("item", "other")
-            .annotate(may_decide=may_decide(request.user, "item", "other"))
+            Candidate.objects.filter(Q(earlier=pk) | Q(later=pk), state=Verdict.PENDING)
+            .select_related("earlier", "later")
+            .annotate(may_decide=may_decide(request.user, "earlier", "later"))
             .select_for_update(of=("self",)),
             pk=candidate,
         )
@@ -118,14 +120,14 @@ def candidate(request, pk, candidate):
         form = VerdictForm(request.POST)
         if not form.is_valid():
             return refused(form)
-        item, other = candidate.item, candidate.other
-        # After a link the other item is gone, with the other candidates it had.
-        shown = item if form.accepted or item.pk == pk else other
+        earlier, later = candidate.earlier, candidate.later
+        # After a link the later item is gone, with the other candidates it had.
+        shown = earlier if form.accepted or earlier.pk == pk else later
         if form.accepted:
-            notice = f"Linked #{other.pk} into #{item.pk}: one item now."
-            candidate.accept(request.user)
+            notice = f"Linked #{later.pk} into #{earlier.pk}: one item now."
+            linking.accept(candidate, request.user)
         else:
-            notice = f"Kept #{other.pk} apart from #{item.pk}."
+            notice = f"Kept #{later.pk} apart from #{earlier.pk}."
             candidate.dismiss(request.user)
     return decided(request, shown, notice)
 
@@ -169,14 +171,59 @@ def review(request):
     owners = Owner.objects.select_related("person")
     pending = (
         Candidate.objects.filter(state=Verdict.PENDING)
-        .select_related("item__meeting", "other__meeting")
+        .select_related("earlier__meeting", "later__meeting")
         .prefetch_related(
-            Prefetch("item__owners", queryset=owners), Prefetch("other__owners", queryset=owners)
+            Prefetch("earlier__owners", queryset=owners),
+            Prefetch("later__owners", queryset=owners),
         )
         .order_by("-score", "pk")
     )
     context = {"page": paginate(request, pending), "tab": "candidates"}
     return render_page(request, "meetings/review.html", "meetings/_review_results.html", context)
+
+
+@login_required
+@require_POST
+def review_decide(request):
+    """Maintainers: the same answer for several candidates at once, ticked on the review list.
+
+    Linked oldest first; a candidate gone meanwhile (its later item linked into
+    another by an earlier tick) is left out and counted as such.
+    """
+    maintainer(request)
+    ticked = request.POST.getlist("candidate")
+    pending = Candidate.objects.filter(state=Verdict.PENDING)
+    form = BulkVerdictForm(
+        request.POST,
+        pending=pending.filter(pk__in=[t for t in ticked if t.isdigit()]).values_list(
+            "pk", flat=True
+        ),
+    )
+    if not form.is_valid():
+        return refused(form)
+    decided, gone = 0, 0
+    with transaction.atomic():
+        for pk in sorted(form.cleaned_data["candidate"]):
+            candidate = (
+                pending.select_related("earlier", "later")
+                .select_for_update(of=("self",))
+                .filter(pk=pk)
+                .first()
+            )
+            if candidate is None:
+                gone += 1
+                continue
+            if form.accepted:
+                linking.accept(candidate, request.user)
+            else:
+                candidate.dismiss(request.user)
+            decided += 1
+    verb = "Linked" if form.accepted else "Kept apart"
+    notice = f"{verb}: {decided} pair{'s' if decided != 1 else ''}."
+    if gone:
+        notice += f" {gone} went with an item linked just before."
+    messages.success(request, notice)
+    return redirect(next_url(request, reverse("meetings:review")))
 
 
 @require_safe
