@@ -32,6 +32,7 @@ from django.conf import settings
 from django.db import transaction
 from rapidfuzz import fuzz
 
+from meetings.bulk import update_rows
 from meetings.models import Alias, Meeting, Merge, Participant, Person, free_handle, name_key
 from meetings.people.names import Kind, Spelling, spelling, words
 
@@ -361,7 +362,7 @@ def learn(*, resolve_names=True) -> Learned:
                     by_key.pop(other.key, None)
             _name(human, by_key)
 
-        changed = []
+        changed = {}
         for pk, _, _, person_id in rows:
             human = assigned[pk]
             if human is not None:
@@ -371,9 +372,8 @@ def learn(*, resolve_names=True) -> Learned:
             else:
                 wanted = None
             if wanted != person_id:
-                changed.append(Participant(pk=pk, person_id=wanted))
-        Participant.objects.bulk_update(changed, ["person"], batch_size=500)
-        learned.reassigned = len(changed)
+                changed[pk] = (wanted,)
+        learned.reassigned = update_rows(Participant, ["person"], changed)
         learned.removed = _remove_nobodies(set(claimed))
 
     if resolve_names:

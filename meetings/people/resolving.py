@@ -28,6 +28,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.db import transaction
 
+from meetings.bulk import update_rows
 from meetings.models import (
     Alias,
     Meeting,
@@ -442,7 +443,7 @@ def resolve(meetings=None, keys=None, *, unresolved=False, dry_run=False, direct
     if missing:
         directory.load_meetings(missing)
     resolvers = {}
-    changed = defaultdict(list)
+    changed = defaultdict(dict)  # model → {pk: (person id, group, evidence, candidates)}
     for ref in refs:
         if ref.meeting_id not in resolvers:
             resolvers[ref.meeting_id] = directory.resolver(ref.meeting_id)
@@ -450,21 +451,11 @@ def resolve(meetings=None, keys=None, *, unresolved=False, dry_run=False, direct
         person_id = found.person.pk if found.person else None
         now = (person_id, found.is_group, found.evidence[:300], list(found.candidates))
         if now != (ref.person_id, ref.is_group, ref.evidence, ref.candidates):
-            changed[ref.model].append(
-                ref.model(
-                    pk=ref.pk,
-                    person_id=person_id,
-                    is_group=found.is_group,
-                    evidence=found.evidence[:300],
-                    candidates=list(found.candidates),
-                )
-            )
+            changed[ref.model][ref.pk] = now
     if not dry_run:
         with transaction.atomic():
             for model, rows in changed.items():
-                model.objects.bulk_update(
-                    rows, ["person", "is_group", "evidence", "candidates"], batch_size=500
-                )
+                update_rows(model, ["person", "is_group", "evidence", "candidates"], rows)
     return sum(len(rows) for rows in changed.values())
 
 
