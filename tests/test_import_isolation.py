@@ -9,8 +9,7 @@ import logging
 
 import pytest
 
-from meetings import importing
-from meetings.importing import Outcome, import_many
+from meetings.importing import Outcome, import_many, writing
 from meetings.models import AgendaItem, Item, Link, Meeting, Participant, Person, Team
 from tests.conftest import minutes_text
 
@@ -41,13 +40,13 @@ THREE_FILES = [
 ]
 
 
-def refused_by_the_database(self, meeting, *args):
+def refused_by_the_database(meeting, *args):
     """For the meeting of 2024-01-17, write a row the database refuses (no line)."""
     if str(meeting.date) == "2024-01-17":
         AgendaItem.objects.create(meeting=meeting, text="x", line=None, position=0)
 
 
-def raising(self, meeting, *args):
+def raising(meeting, *args):
     if str(meeting.date) == "2024-01-17":
         raise RuntimeError("disk full")
 
@@ -56,7 +55,7 @@ def raising(self, meeting, *args):
 def test_a_file_failing_halfway_leaves_nothing_and_the_next_file_shares_its_team_and_person(
     monkeypatch, failure
 ):
-    monkeypatch.setattr(importing.Importer, "write_done_suggestions", failure)
+    monkeypatch.setattr(writing, "write_done_suggestions", failure)
 
     summary = import_many(THREE_FILES)
 
@@ -79,7 +78,7 @@ def test_a_file_failing_halfway_leaves_nothing_and_the_next_file_shares_its_team
 
 
 def test_a_dry_run_forgets_a_failed_file_too(monkeypatch):
-    monkeypatch.setattr(importing.Importer, "write_done_suggestions", refused_by_the_database)
+    monkeypatch.setattr(writing, "write_done_suggestions", refused_by_the_database)
     seen = []
 
     def look(result, done, total):
@@ -99,7 +98,7 @@ def test_a_dry_run_forgets_a_failed_file_too(monkeypatch):
 
 
 def test_a_database_refusal_is_one_clear_line_and_a_logged_traceback(monkeypatch, caplog):
-    monkeypatch.setattr(importing.Importer, "write_done_suggestions", refused_by_the_database)
+    monkeypatch.setattr(writing, "write_done_suggestions", refused_by_the_database)
 
     with caplog.at_level(logging.ERROR, logger="meetings.importing"):
         summary = import_many(THREE_FILES)
