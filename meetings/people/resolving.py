@@ -80,12 +80,14 @@ class Directory:
         self.unsure = defaultdict(list)
         self.meetings = {}  # meeting id → (date, team ids)
         self.by_team = defaultdict(list)  # team id → sorted [(date, person id)]
+        self.by_date = []  # sorted [(date, person id)]: who took part when, in any team
         # meeting id → the initials-shaped owners and speakers its minutes write.
         self.written = defaultdict(set)
         self.read_written = set()
         self._inner = {}
         self._indexed = False
-        self._sorted = True
+        # The lists above appended to since last sorted: team ids, None for by_date.
+        self._unsorted = set()
         # Whether every participation is read (else the database is asked per meeting).
         self.activity = True
 
@@ -217,15 +219,16 @@ class Directory:
             human.add(spelling(name), 0)
             self._indexed = False
         human.seen.append((date, team_ids))
+        self.by_date.append((date, person_id))
         for team_id in team_ids:
             self.by_team[team_id].append((date, person_id))
-        self._sorted = False
+        self._unsorted.update({None, *team_ids})
 
     def _index(self):
-        if not self._sorted:
-            for entries in self.by_team.values():
-                entries.sort()
-            self._sorted = True
+        # Only the lists a meeting was added to: sorting them all each time grew with the corpus.
+        for team_id in self._unsorted:
+            (self.by_date if team_id is None else self.by_team[team_id]).sort()
+        self._unsorted.clear()
         if self._indexed:
             return
         self._inner = {}
@@ -288,11 +291,10 @@ class Directory:
                 person__isnull=False, meeting__date__range=(date - window, date + window)
             )
             return set(rows.order_by().values_list("person_id", flat=True).distinct())
-        return {
-            pk
-            for pk, human in self.humans.items()
-            if any(abs(seen - date) <= window for seen, _ in human.seen)
-        }
+        self._index()
+        start = bisect.bisect_left(self.by_date, (date - window, 0))
+        end = bisect.bisect_right(self.by_date, (date + window, float("inf")))
+        return {person_id for _, person_id in self.by_date[start:end]}
 
     def resolver(self, meeting_id):
         return Resolver(self, meeting_id)
