@@ -47,7 +47,7 @@ class Importer:
 
     def unchanged(self, meeting, source):
         self.known.claim(meeting)
-        counts = writing.item_counts(meeting)
+        counts = self.known.counts.get(meeting.pk) or writing.item_counts(meeting)
         return FileResult(source, Outcome.UNCHANGED, meeting=meeting, warnings=[], **counts)
 
     def written_already(self, prepared):

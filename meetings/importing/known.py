@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.db.models import Count
 from django.utils import timezone
 
-from meetings.models import Meeting
+from meetings.models import Item, Meeting, Mention
 
 
 class Known:
@@ -29,13 +30,30 @@ class Known:
         }
         self.by_name_and_date = {}  # (file name, date) → meetings
         self.by_team_and_date = {}  # (team id, date) → sources
+        # Action items and decisions of the meetings whose files are unchanged.
+        self.counts = {}  # meeting id → {"action_items": n, "decisions": n}
         # Meetings this run has written: a later file may not take them over.
         self.claimed = set()
         # How to forget what the file being written added to the above.
         self.undo = []
 
     def look_around(self, pending):
-        """Read the meetings that new files may be another copy of, or share a date with."""
+        """Read the meetings that new files may be another copy of, or share a date with.
+
+        And what the unchanged files' meetings hold, so that they need no query of their own.
+        """
+        unchanged = sorted(p.meeting.pk for p in pending if p.meeting and not p.minutes)
+        for chunk in chunks(unchanged):
+            self.counts.update({pk: {"action_items": 0, "decisions": 0} for pk in chunk})
+            rows = (
+                Mention.objects.filter(meeting__in=chunk, removed=False)
+                .order_by()
+                .values_list("meeting_id", "item__kind")
+                .annotate(n=Count("pk"))
+            )
+            for meeting_id, kind, n in rows:
+                key = "action_items" if kind == Item.Kind.ACTION else "decisions"
+                self.counts[meeting_id][key] += n
         new = [
             p.minutes
             for p in pending

@@ -124,6 +124,9 @@ def import_one(importer, prepared) -> FileResult:
     """
     if prepared.error:
         return FileResult(prepared.source, Outcome.FAILED, error=prepared.error)
+    if prepared.minutes is None:
+        # Unchanged since imported: nothing to write, and what it holds was read up front.
+        return importer.unchanged(prepared.meeting, prepared.source)
     attempts = 0
 
     def attempt():
@@ -132,8 +135,6 @@ def import_one(importer, prepared) -> FileResult:
         importer.known.undo = []
         try:
             with transaction.atomic():
-                if prepared.minutes is None:
-                    return importer.unchanged(prepared.meeting, prepared.source)
                 if attempts > 1:
                     done = importer.written_already(prepared)
                     if done:
