@@ -74,7 +74,8 @@ def write_items(meeting, teams, minutes, result, resolver):
         mention.removed = True
         result.removed.append(mention.text)
     touched = [mention for mention, _ in pairs] + gone
-    Mention.objects.bulk_update(touched, ["text", "line", "position", "owners", "removed"])
+    if touched:
+        Mention.objects.bulk_update(touched, ["text", "line", "position", "owners", "removed"])
 
     actions = [line for line in new if line.kind == Item.Kind.ACTION]
     if actions:
@@ -87,7 +88,8 @@ def write_items(meeting, teams, minutes, result, resolver):
     create_items(meeting, fresh, resolver)
     result.added.extend(line.text for line in new)
     result.linked = len(repeated)
-    Item.objects.filter(pk__in={m.item_id for m in touched}).refresh_from_mentions()
+    if touched:
+        Item.objects.filter(pk__in={m.item_id for m in touched}).refresh_from_mentions()
 
 
 def write_done_suggestions(meeting, teams, minutes, outcome):
