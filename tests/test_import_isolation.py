@@ -113,6 +113,20 @@ def test_a_database_refusal_is_one_clear_line_and_a_logged_traceback(monkeypatch
     assert "IntegrityError" in caplog.text  # the traceback, for whoever runs the server
 
 
+def test_an_unexpected_error_fails_its_file_with_a_logged_traceback_naming_it(monkeypatch, caplog):
+    monkeypatch.setattr(writing, "write_done_suggestions", raising)
+
+    with caplog.at_level(logging.ERROR, logger="meetings.importing"):
+        summary = import_many(THREE_FILES)
+
+    [failed] = summary.failed
+    assert failed.error == "ops/2024-01-17.md: not imported: RuntimeError: disk full"
+    [record] = caplog.records
+    assert record.getMessage() == "importing ops/2024-01-17.md failed"
+    assert record.exc_info[0] is RuntimeError
+    assert Meeting.objects.count() == 2  # the files after it still import
+
+
 # Values as long as real minutes write them, on SQLite and PostgreSQL alike.
 
 LONG_LINK = "https://docs.example.org/document/d/" + "a1B2c3D4" * 84  # 708 characters
