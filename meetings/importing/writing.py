@@ -5,6 +5,7 @@ Rows of a kind are written in one query each (bulk), never one by one.
 
 from __future__ import annotations
 
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -122,16 +123,33 @@ def add_mentions(meeting, repeated, resolver):
         ignore_conflicts=True,
     )
     # Kept in step here rather than recounted: an item carried over for
-    # years has hundreds of mentions.
+    # years has hundreds of mentions. Each item is repeated once at most and
+    # most keep their text, so one UPDATE with a WHEN per changed text only,
+    # not bulk_update's CASE over every item and field (slow to build).
+    later, texts = [], {}
     for line in repeated:
         item = line.match.item
         item.mention_count += 1
         if meeting.date >= (item.last_raised or item.raised):
+            if item.text != line.text:
+                texts[item.pk] = line.text
             item.text, item.last_raised = line.text, meeting.date
-    Item.objects.bulk_update(
-        [line.match.item for line in repeated],
-        ["mention_count", "text", "last_raised"],
-    )
+            later.append(item.pk)
+    if repeated:
+        changes = {"mention_count": F("mention_count") + 1}
+        if later:
+            changes["last_raised"] = Case(
+                When(pk__in=later, then=Value(meeting.date)),
+                default=F("last_raised"),
+                output_field=Item._meta.get_field("last_raised"),
+            )
+        if texts:
+            changes["text"] = Case(
+                *(When(pk=pk, then=Value(text)) for pk, text in texts.items()),
+                default=F("text"),
+                output_field=Item._meta.get_field("text"),
+            )
+        Item.objects.filter(pk__in=[line.match.item.pk for line in repeated]).update(**changes)
     changed = [
         (line, line.match.item)
         for line in repeated
