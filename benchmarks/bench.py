@@ -67,7 +67,7 @@ def real_corpus(runs):
     imported, parsed, unchanged = map(statistics.median, (imports, parses, again))
     ratio = imported / parsed
     verdict = "within" if ratio <= TARGET else "NOT within"
-    print(f"real corpus ({files_in(CORPUS)} files), whole commands, median of {runs}:")
+    print(f"real corpus ({files_in(CORPUS)} .md files), whole commands, median of {runs}:")
     print(f"  parse_minutes            {parsed:6.2f} s")
     print(f"  import_minutes (fresh)   {imported:6.2f} s   {ratio:.2f}x parse-only")
     print(f"  target                   {TARGET:.0f}x: {verdict}")
