@@ -16,16 +16,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from types import SimpleNamespace
 
-from meetings.importing import (
-    _NO_DATE,
-    Importer,
-    Outcome,
-    _item_counts,
-    _lines,
-    _normal,
-    _pair_mentions,
+from meetings.importing.deciding import (
+    lines_of,
+    normal,
     owners_and_speakers,
+    pair_mentions,
+    uploaded_elsewhere,
 )
+from meetings.importing.files import prepare
+from meetings.importing.known import Known
+from meetings.importing.results import Outcome
+from meetings.importing.writing import item_counts
 from meetings.matching import Matcher
 from meetings.models import Item, Meeting, Person, Team
 from meetings.names import Kind, name_key, spelling
@@ -38,7 +39,7 @@ NOT_SAVED = 0
 def preview_files(files, progress: Callable[[int, int], None] | None = None) -> dict:
     """Preview ``(source, bytes | Exception)`` pairs; ``progress(done, total)`` after each."""
     readable = [(source, data) for source, data in files if not isinstance(data, Exception)]
-    importer = Importer(source for source, _ in readable)
+    known = Known(source for source, _ in readable)
     pending = []
     total = len(files)
     entries = []
@@ -46,12 +47,12 @@ def preview_files(files, progress: Callable[[int, int], None] | None = None) -> 
         if isinstance(data, Exception):
             entries.append(failed(source, f"{source}: {data}"))
         else:
-            pending.append(importer.prepare(source, data))
-    importer.look_around(pending)
-    pending.sort(key=lambda p: (p.minutes.date if p.minutes else _NO_DATE, p.source))
+            pending.append(prepare(source, data, known.existing.get(source)))
+    known.look_around(pending)
+    pending.sort(key=lambda p: (p.date, p.source))
     reader = Reader(pending)
     for prepared in pending:
-        entries.append(reader.entry(importer, prepared))
+        entries.append(reader.entry(known, prepared))
         if progress:
             progress(len(entries), total)
     counts = {
@@ -105,7 +106,7 @@ class Reader:
         self.directory.add_written(*owners_and_speakers(meeting.pk, minutes))
         return self.directory.resolver(meeting.pk)
 
-    def entry(self, importer, prepared):
+    def entry(self, known, prepared):
         source = prepared.source
         if prepared.error:
             return failed(source, prepared.error)
@@ -119,11 +120,11 @@ class Reader:
                 "participants": [p.name for p in meeting.participations.all()],
                 "danger": [],
                 "warnings": [],
-                **_item_counts(meeting),
+                **item_counts(meeting),
             }
         minutes = prepared.minutes
         teams = list({name_key(n): self.team(n) for n in minutes.teams}.values())
-        meeting = prepared.meeting or importer.meeting_uploaded_elsewhere(minutes, teams, prepared)
+        meeting = prepared.meeting or uploaded_elsewhere(known, minutes, teams, prepared)
         handles = [h for h in minutes.participants if name_key(h)]
         saved = [team for team in teams if team.pk]
         resolver = self.resolver(minutes, teams)
@@ -143,13 +144,13 @@ class Reader:
             "kept": 0,
             "danger": [],
         }
-        lines = _lines(minutes)
+        lines = lines_of(minutes)
         old = list(meeting.mentions.select_related("item")) if meeting else []
-        pairs, new = _pair_mentions(old, lines)
+        pairs, new = pair_mentions(old, lines)
         rows = {}
         for mention, line in pairs:
             change = ""
-            if _normal(mention.text) != _normal(line.text):
+            if normal(mention.text) != normal(line.text):
                 entry["changed"].append([mention.text, line.text])
                 change = "text changed"
             elif mention.removed:

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import InterfaceError, OperationalError, connection, transaction
 
 from meetings import importing
-from meetings.importing import Outcome, import_many
+from meetings.importing import Outcome, import_many, run, writing
 from meetings.models import Meeting
 from tests.helpers import minutes_text
 
@@ -21,7 +21,7 @@ LOST = "server closed the connection unexpectedly"
 def no_waiting(monkeypatch):
     """The waits between attempts, recorded rather than slept."""
     waits = []
-    monkeypatch.setattr(importing.time, "sleep", waits.append)
+    monkeypatch.setattr(run.time, "sleep", waits.append)
     return waits
 
 
@@ -81,7 +81,7 @@ def test_a_file_whose_commit_went_through_as_the_line_broke_is_not_written_twice
         if first:
             raise InterfaceError(LOST)
 
-    monkeypatch.setattr(importing.transaction, "atomic", line_breaks_after_the_first_commit)
+    monkeypatch.setattr(run.transaction, "atomic", line_breaks_after_the_first_commit)
 
     [result] = import_many([week(0)]).results
 
@@ -157,10 +157,10 @@ def test_the_command_says_the_database_is_unavailable(monkeypatch, tmp_path):
 def test_a_connection_the_server_ends_mid_file_is_opened_again(monkeypatch, no_waiting):
     import psycopg
 
-    write_done_suggestions = importing.Importer.write_done_suggestions
+    write_done_suggestions = writing.write_done_suggestions
     killed = []
 
-    def end_own_connection_once(self, *args):
+    def end_own_connection_once(*args):
         if not killed:
             killed.append(connection.connection.info.backend_pid)
             config = connection.settings_dict
@@ -172,9 +172,9 @@ def test_a_connection_the_server_ends_mid_file_is_opened_again(monkeypatch, no_w
                 autocommit=True,
             ) as other:
                 other.execute("SELECT pg_terminate_backend(%s)", killed)
-        return write_done_suggestions(self, *args)
+        return write_done_suggestions(*args)
 
-    monkeypatch.setattr(importing.Importer, "write_done_suggestions", end_own_connection_once)
+    monkeypatch.setattr(writing, "write_done_suggestions", end_own_connection_once)
 
     summary = import_many([week(0), week(1)])
 

@@ -9,8 +9,7 @@ import logging
 
 import pytest
 
-from meetings import importing
-from meetings.importing import Outcome, import_many
+from meetings.importing import Outcome, import_many, writing
 from meetings.models import AgendaItem, Item, Link, Meeting, Participant, Person, Team
 from tests.helpers import minutes_text
 
@@ -41,13 +40,13 @@ THREE_FILES = [
 ]
 
 
-def refused_by_the_database(self, meeting, *args):
+def refused_by_the_database(meeting, *args):
     """For the meeting of 2024-01-17, write a row the database refuses (no line)."""
     if str(meeting.date) == "2024-01-17":
         AgendaItem.objects.create(meeting=meeting, text="x", line=None, position=0)
 
 
-def raising(self, meeting, *args):
+def raising(meeting, *args):
     if str(meeting.date) == "2024-01-17":
         raise RuntimeError("disk full")
 
@@ -56,7 +55,7 @@ def raising(self, meeting, *args):
 def test_a_file_failing_halfway_leaves_nothing_and_the_next_file_shares_its_team_and_person(
     monkeypatch, failure
 ):
-    monkeypatch.setattr(importing.Importer, "write_done_suggestions", failure)
+    monkeypatch.setattr(writing, "write_done_suggestions", failure)
 
     summary = import_many(THREE_FILES)
 
@@ -79,7 +78,7 @@ def test_a_file_failing_halfway_leaves_nothing_and_the_next_file_shares_its_team
 
 
 def test_a_dry_run_forgets_a_failed_file_too(monkeypatch):
-    monkeypatch.setattr(importing.Importer, "write_done_suggestions", refused_by_the_database)
+    monkeypatch.setattr(writing, "write_done_suggestions", refused_by_the_database)
     seen = []
 
     def look(result, done, total):
@@ -99,7 +98,7 @@ def test_a_dry_run_forgets_a_failed_file_too(monkeypatch):
 
 
 def test_a_database_refusal_is_one_clear_line_and_a_logged_traceback(monkeypatch, caplog):
-    monkeypatch.setattr(importing.Importer, "write_done_suggestions", refused_by_the_database)
+    monkeypatch.setattr(writing, "write_done_suggestions", refused_by_the_database)
 
     with caplog.at_level(logging.ERROR, logger="meetings.importing"):
         summary = import_many(THREE_FILES)
@@ -112,6 +111,20 @@ def test_a_database_refusal_is_one_clear_line_and_a_logged_traceback(monkeypatch
     [record] = caplog.records
     assert record.getMessage() == "the database refused ops/2024-01-17.md"
     assert "IntegrityError" in caplog.text  # the traceback, for whoever runs the server
+
+
+def test_an_unexpected_error_fails_its_file_with_a_logged_traceback_naming_it(monkeypatch, caplog):
+    monkeypatch.setattr(writing, "write_done_suggestions", raising)
+
+    with caplog.at_level(logging.ERROR, logger="meetings.importing"):
+        summary = import_many(THREE_FILES)
+
+    [failed] = summary.failed
+    assert failed.error == "ops/2024-01-17.md: not imported: RuntimeError: disk full"
+    [record] = caplog.records
+    assert record.getMessage() == "importing ops/2024-01-17.md failed"
+    assert record.exc_info[0] is RuntimeError
+    assert Meeting.objects.count() == 2  # the files after it still import
 
 
 # Values as long as real minutes write them, on SQLite and PostgreSQL alike.

@@ -5,8 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from meetings import importing
-from meetings.importing import Outcome, import_many, import_paths
+from meetings.importing import Outcome, import_many, import_paths, writing
 from meetings.models import Item, Meeting, Mention, Person, Speaker, Statement, Team
 from tests.helpers import import_text, minutes_text
 
@@ -183,10 +182,10 @@ def test_a_broken_file_writes_nothing_and_the_others_still_import():
 
 
 def test_a_failure_halfway_through_writing_a_file_leaves_nothing_of_it(monkeypatch):
-    def break_on_owners(self, meeting, new, resolver):
+    def break_on_owners(meeting, new, resolver):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(importing.Importer, "create_items", break_on_owners)
+    monkeypatch.setattr(writing, "create_items", break_on_owners)
 
     result = import_text(JANUARY)
 

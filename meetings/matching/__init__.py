@@ -29,6 +29,8 @@ from meetings.matching.evidence import (
     Who,
     judge,
     owners_relation,
+    same_words,
+    wording,
     work_links,
 )
 from meetings.matching.linking import accept, link, reopen, split
@@ -103,7 +105,7 @@ def worth_comparing(task, mine, earlier, weights):
     A shared link; for the same owners (or none to compare), a shared term
     that is not a stock word; another person's line, only word for word.
     """
-    if task.links & earlier.links:
+    if task.links & earlier.links or same_words(task.text, earlier.text):
         return True
     theirs = weights.content(earlier.text)[0].all
     if owners_relation(task.owners, earlier.owners) == "other":
@@ -152,15 +154,18 @@ class Matcher:
         tasks = [self.task(e.owners, e.text, e.links) for e in entries]
         reopening = [bool(REOPENED.search(e.text)) for e in entries]
         weights, earlier = self.earlier_items(tasks, any(reopening))
-        # The earlier items by the terms (stock words aside) and links they hold.
+        # The earlier items by the terms (stock words aside) and links they hold, and
+        # by their very wording (a line repeated word for word, however stock).
         holding = defaultdict(list)
         for item in earlier:
-            for term in weights.content(item.task.text)[0].all | item.task.links:
+            terms = weights.content(item.task.text)[0].all | item.task.links
+            for term in terms | {("wording", wording(item.task.text))}:
                 holding[term].append(item)
         judged = []
         for index, task in enumerate(tasks):
             mine = weights.content(task.text)[0].all
-            sharing = {item.item.pk: item for term in mine | task.links for item in holding[term]}
+            keys = mine | task.links | {("wording", wording(task.text))}
+            sharing = {item.item.pk: item for term in keys for item in holding[term]}
             for item in sharing.values():
                 if not item.item.is_open and not reopening[index]:
                     continue
@@ -259,6 +264,8 @@ class Matcher:
         weights = Weights(texts)
         # Worth comparing: an item sharing a link or a term (stock words aside) with a line.
         mine = set().union(*(weights.content(task.text)[0].all for task in tasks))
+        # A line repeated word for word, however stock its words have become.
+        said = {wording(task.text) for task in tasks}
         allowed = set(Item.Status.still_open())
         if reopening:
             allowed |= {Item.Status.DONE, Item.Status.DROPPED}
@@ -269,7 +276,11 @@ class Matcher:
             and not item.removed
             and item.raised <= meeting.date
             and item.meeting_id != meeting.pk
-            and (item.pk in linked or weights.content(item.text)[0].all & mine)
+            and (
+                item.pk in linked
+                or weights.content(item.text)[0].all & mine
+                or wording(item.text) in said
+            )
         }
         owners, links = {pk: [] for pk in rows}, {pk: [] for pk in rows}
         for item_id, name, person in (

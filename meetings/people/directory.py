@@ -32,6 +32,7 @@ from django.conf import settings
 from django.db import transaction
 from rapidfuzz import fuzz
 
+from meetings.bulk import update_rows
 from meetings.models import (
     Alias,
     Item,
@@ -370,7 +371,7 @@ def learn(*, resolve_names=True) -> Learned:
                     by_key.pop(other.key, None)
             _name(human, by_key)
 
-        changed = []
+        changed = {}
         for pk, _, _, person_id in rows:
             human = assigned[pk]
             if human is not None:
@@ -380,13 +381,12 @@ def learn(*, resolve_names=True) -> Learned:
             else:
                 wanted = None
             if wanted != person_id:
-                changed.append(Participant(pk=pk, person_id=wanted))
-        Participant.objects.bulk_update(changed, ["person"], batch_size=500)
+                changed[pk] = (wanted,)
+        learned.reassigned = update_rows(Participant, ["person"], changed)
         # Items "Everyone" owns at those meetings belong to whoever was there now.
-        moved = Participant.objects.filter(pk__in=[row.pk for row in changed]).values("meeting")
+        moved = Participant.objects.filter(pk__in=list(changed)).values("meeting")
         group_owned = Item.objects.filter(meeting__in=moved, owners__is_group=True)
         Ownership.objects.keep(group_owned.values_list("pk", flat=True))
-        learned.reassigned = len(changed)
         learned.removed = _remove_nobodies(set(claimed))
         Person.objects.all().keep_counts()
 

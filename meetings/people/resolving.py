@@ -28,6 +28,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.db import transaction
 
+from meetings.bulk import update_rows
 from meetings.models import (
     Alias,
     Meeting,
@@ -79,12 +80,14 @@ class Directory:
         self.unsure = defaultdict(list)
         self.meetings = {}  # meeting id → (date, team ids)
         self.by_team = defaultdict(list)  # team id → sorted [(date, person id)]
+        self.by_date = []  # sorted [(date, person id)]: who took part when, in any team
         # meeting id → the initials-shaped owners and speakers its minutes write.
         self.written = defaultdict(set)
         self.read_written = set()
         self._inner = {}
         self._indexed = False
-        self._sorted = True
+        # The lists above appended to since last sorted: team ids, None for by_date.
+        self._unsorted = set()
         # Whether every participation is read (else the database is asked per meeting).
         self.activity = True
 
@@ -216,15 +219,16 @@ class Directory:
             human.add(spelling(name), 0)
             self._indexed = False
         human.seen.append((date, team_ids))
+        self.by_date.append((date, person_id))
         for team_id in team_ids:
             self.by_team[team_id].append((date, person_id))
-        self._sorted = False
+        self._unsorted.update({None, *team_ids})
 
     def _index(self):
-        if not self._sorted:
-            for entries in self.by_team.values():
-                entries.sort()
-            self._sorted = True
+        # Only the lists a meeting was added to: sorting them all each time grew with the corpus.
+        for team_id in self._unsorted:
+            (self.by_date if team_id is None else self.by_team[team_id]).sort()
+        self._unsorted.clear()
         if self._indexed:
             return
         self._inner = {}
@@ -287,11 +291,10 @@ class Directory:
                 person__isnull=False, meeting__date__range=(date - window, date + window)
             )
             return set(rows.order_by().values_list("person_id", flat=True).distinct())
-        return {
-            pk
-            for pk, human in self.humans.items()
-            if any(abs(seen - date) <= window for seen, _ in human.seen)
-        }
+        self._index()
+        start = bisect.bisect_left(self.by_date, (date - window, 0))
+        end = bisect.bisect_right(self.by_date, (date + window, float("inf")))
+        return {person_id for _, person_id in self.by_date[start:end]}
 
     def resolver(self, meeting_id):
         return Resolver(self, meeting_id)
@@ -442,7 +445,7 @@ def resolve(meetings=None, keys=None, *, unresolved=False, dry_run=False, direct
     if missing:
         directory.load_meetings(missing)
     resolvers = {}
-    changed = defaultdict(list)
+    changed = defaultdict(dict)  # model → {pk: (person id, group, evidence, candidates)}
     for ref in refs:
         if ref.meeting_id not in resolvers:
             resolvers[ref.meeting_id] = directory.resolver(ref.meeting_id)
@@ -450,22 +453,12 @@ def resolve(meetings=None, keys=None, *, unresolved=False, dry_run=False, direct
         person_id = found.person.pk if found.person else None
         now = (person_id, found.is_group, found.evidence[:300], list(found.candidates))
         if now != (ref.person_id, ref.is_group, ref.evidence, ref.candidates):
-            changed[ref.model].append(
-                ref.model(
-                    pk=ref.pk,
-                    person_id=person_id,
-                    is_group=found.is_group,
-                    evidence=found.evidence[:300],
-                    candidates=list(found.candidates),
-                )
-            )
+            changed[ref.model][ref.pk] = now
     if not dry_run:
         with transaction.atomic():
             for model, rows in changed.items():
-                model.objects.bulk_update(
-                    rows, ["person", "is_group", "evidence", "candidates"], batch_size=500
-                )
-            owners, items = [row.pk for row in changed.get(Owner, [])], set()
+                update_rows(model, ["person", "is_group", "evidence", "candidates"], rows)
+            owners, items = list(changed.get(Owner, {})), set()
             for start in range(0, len(owners), 500):
                 chunk = Owner.objects.filter(pk__in=owners[start : start + 500])
                 items.update(chunk.values_list("item", flat=True))
