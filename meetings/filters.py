@@ -123,8 +123,8 @@ class ItemFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
 
     def filter_queryset(self, queryset):
-        # The everyday question, one person's open items oldest first, is read
-        # from the kept ownership's index: the other filters narrow it as usual.
+        # The everyday question, one person's open (or in progress) items oldest
+        # first, is read from the kept ownership's index: the other filters narrow it.
         data = self.form.cleaned_data
         if data.get("owner"):
             self.named_owner = named(data["owner"])
@@ -134,6 +134,8 @@ class ItemFilter(django_filters.FilterSet):
         if Owner.objects.filter(key=person.key, person=None, is_group=False).exists():
             return super().filter_queryset(queryset)  # their handle, written unresolved
         queryset = queryset.open_owned_by(person)
+        if set(data["status"]) != set(Item.Status.still_open()):
+            queryset = queryset.filter(status__in=data["status"])  # one of the two
         for name, value in data.items():
             if name not in self.READ_FROM_OWNERSHIP:
                 queryset = self.filters[name].filter(queryset, value)
@@ -145,7 +147,8 @@ class ItemFilter(django_filters.FilterSet):
 
     def asks_open_oldest_first(self, data):
         return (
-            set(data.get("status") or []) == set(Item.Status.still_open())
+            set(data.get("status") or []) <= set(Item.Status.still_open())
+            and data.get("status")
             and data.get("kind") == Item.Kind.ACTION
             and not data.get("removed")
             and data.get("sort") in (None, "", "raised")

@@ -221,3 +221,19 @@ def test_the_command_rebuilds_what_drifted(owner, teammate):
 
     assert "1 ownerships kept" in out.getvalue()
     assert_kept()
+
+
+def test_one_person_s_items_in_progress_only_come_from_the_kept_table_too(owner):
+    meeting = make_meeting(participants=[owner])
+    make_item("Open", meeting, owners=[owner])
+    make_item("Started", meeting, owners=[owner], status=Item.Status.IN_PROGRESS)
+    make_item("Done", meeting, owners=[owner], status=Item.Status.DONE)
+
+    def shown(query):
+        filterset = ItemFilter(QueryDict(query))
+        assert filterset.is_valid()
+        return [item.text for item in filterset.qs]
+
+    assert shown("owner=MariaP&status=in_progress") == ["Started"]
+    assert shown("owner=MariaP&status=open") == ["Open"]
+    assert shown("owner=MariaP&status=open&status=done") == ["Open", "Done"]
