@@ -30,6 +30,7 @@ from meetings.matching.evidence import (
     judge,
     owners_relation,
     same_words,
+    terms,
     wording,
     work_links,
 )
@@ -107,10 +108,9 @@ def worth_comparing(task, mine, earlier, weights):
     """
     if task.links & earlier.links or same_words(task.text, earlier.text):
         return True
-    theirs = weights.content(earlier.text)[0].all
     if owners_relation(task.owners, earlier.owners) == "other":
-        return bool(mine) and mine == theirs
-    return bool(mine & theirs)
+        return bool(mine) and mine == weights.content(earlier.text)[0].all
+    return bool(mine & terms(earlier.text).all)
 
 
 class Matcher:
@@ -158,8 +158,9 @@ class Matcher:
         # by their very wording (a line repeated word for word, however stock).
         holding = defaultdict(list)
         for item in earlier:
-            terms = weights.content(item.task.text)[0].all | item.task.links
-            for term in terms | {("wording", wording(item.task.text))}:
+            # All its terms: a stock word written plainly may be a line's key term.
+            held = terms(item.task.text).all | item.task.links
+            for term in held | {("wording", wording(item.task.text))}:
                 holding[term].append(item)
         judged = []
         for index, task in enumerate(tasks):
@@ -276,11 +277,7 @@ class Matcher:
             and not item.removed
             and item.raised <= meeting.date
             and item.meeting_id != meeting.pk
-            and (
-                item.pk in linked
-                or weights.content(item.text)[0].all & mine
-                or wording(item.text) in said
-            )
+            and (item.pk in linked or terms(item.text).all & mine or wording(item.text) in said)
         }
         owners, links = {pk: [] for pk in rows}, {pk: [] for pk in rows}
         for item_id, name, person in (

@@ -1,7 +1,7 @@
 """Whether two lines of minutes are one task: what each is about, who owns it, what it links.
 
 Plain Python, no database. A line is read into its terms: the words it is
-about (folded, crudely stemmed, English function words left out) and its key
+about (folded, stemmed, English function words left out) and its key
 terms, which weigh more: identifiers in backticks, names of repositories,
 libraries and files, words with digits or inner capitals, acronyms, and pull
 request or issue numbers. How much an ordinary word weighs is learned from the
@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+import snowballstemmer
 from rapidfuzz.distance import Levenshtein
 
 from meetings.links import URL
@@ -38,11 +39,6 @@ FUNCTION_WORDS = frozenset(
     these they this those through to too under until up very via was we were what when where
     which while who whom why will with would you your""".split()  # noqa: SIM905
 )
-SUFFIXES = (
-    "izations", "isations", "ization", "isation", "ations", "ation", "izing", "ising",
-    "izes", "ises", "ized", "ised", "ize", "ise", "ings", "ing", "ions", "ion", "ers",
-    "er", "ed", "es", "s",
-)  # fmt: skip
 KEY_WEIGHT = 2.0
 # Numbers that are no thing's name: a count, a day, an hour.
 ORDINARY_NUMBER = re.compile(r"^\d+(?:st|nd|rd|th|am|pm|h)?$|^\d{1,2}[:.]\d{2}(?:am|pm)?$", re.I)
@@ -64,11 +60,12 @@ def work_links(links):
     )
 
 
+STEMMER = snowballstemmer.stemmer("english")
+
+
 def stem(word):
-    for suffix in SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
+    """``hammering`` and ``hammer``, ``integrating`` and ``integration``: one word."""
+    return STEMMER.stemWord(word)
 
 
 def is_key(token):
@@ -171,6 +168,10 @@ def alike(a, b, weights):
     on porting the network driver for Hyper-V").
     """
     (ta, wa), (tb, wb) = weights.content(a), weights.content(b)
+    # A key term of one line is one of the other too, though written plainly there
+    # ("`clone`" and "clone") and, plainly written, a stock word of the team.
+    ta, wa = with_keys(a, ta, wa, tb.keys, weights)
+    tb, wb = with_keys(b, tb, wb, ta.keys, weights)
     common = ta.all & tb.all
     # A word misspelled once ("Firecraker") is the same word.
     common |= {
@@ -188,6 +189,15 @@ def alike(a, b, weights):
         return dice, shared  # one ordinary word in common says too little to contain a line
     containment = min(ws / min(wa, wb), 1.0)
     return MIX * containment + (1 - MIX) * dice, shared
+
+
+def with_keys(text, found, weight, keys, weights):
+    """A line's content with the terms it writes that are key terms of another line."""
+    extra = (terms(text).all - found.all) & keys
+    if not extra:
+        return found, weight
+    found = Terms(found.all | extra, found.keys | extra)
+    return found, weights.of(found)
 
 
 def content(found, weights):
