@@ -133,9 +133,8 @@ class ItemFilter(django_filters.FilterSet):
             return super().filter_queryset(queryset)
         if Owner.objects.filter(key=person.key, person=None, is_group=False).exists():
             return super().filter_queryset(queryset)  # their handle, written unresolved
-        queryset = queryset.open_owned_by(person)
-        if set(data["status"]) != set(Item.Status.still_open()):
-            queryset = queryset.filter(status__in=data["status"])  # one of the two
+        statuses = data["status"] if set(data["status"]) != set(Item.Status.still_open()) else None
+        queryset = queryset.open_owned_by(person, statuses)  # one of the two, or both
         for name, value in data.items():
             if name not in self.READ_FROM_OWNERSHIP:
                 queryset = self.filters[name].filter(queryset, value)

@@ -461,15 +461,17 @@ class ItemQuerySet(models.QuerySet):
         """
         return self.filter(ownerships__person=person)
 
-    def open_owned_by(self, person):
+    def open_owned_by(self, person, statuses=None):
         """The person's open items still in the minutes, oldest first: one index range.
 
         The same rows as ``open().in_minutes().owned_by(person)`` in that order,
-        read from ``ownership_open_idx`` without touching the items they skip.
+        read from ``ownership_open_status_idx`` without touching the items they skip;
+        ``statuses`` (of the open ones) narrows them within the index too.
         """
-        return self.filter(ownerships__person=person, ownerships__open=True).order_by(
-            "ownerships__raised", "ownerships__item_id"
-        )
+        mine = Q(ownerships__person=person, ownerships__open=True)
+        if statuses is not None:
+            mine &= Q(ownerships__status__in=statuses)
+        return self.filter(mine).order_by("ownerships__raised", "ownerships__item_id")
 
     def of_team(self, team):
         return self.filter(meeting__teams=team)
@@ -590,10 +592,9 @@ class Item(models.Model):
             self.status = status
             self.status_changed = change.created
             self.save(update_fields=["status", "status_changed"])
-            if self.is_open != was_open:
-                open_now = Item.is_still_open(self.kind, self.status, self.removed)
-                Ownership.objects.filter(item=self).update(open=open_now)
-                self._count_change(self.is_open - was_open)
+            open_now = Item.is_still_open(self.kind, self.status, self.removed)
+            Ownership.objects.filter(item=self).update(open=open_now, status=status)
+            self._count_change(self.is_open - was_open)
         return change
 
     def _count_change(self, change):
@@ -643,7 +644,7 @@ class OwnershipQuerySet(models.QuerySet):
         if not ids:
             return set()
         rows = {}
-        items = {}  # id: (open, raised)
+        items = {}  # id: (open, raised, status)
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             owners = Owner.objects.filter(
@@ -659,7 +660,7 @@ class OwnershipQuerySet(models.QuerySet):
                 "item__removed",
                 "item__raised",
             ):
-                items[item_id] = (Item.is_still_open(kind, status, removed), raised)
+                items[item_id] = (Item.is_still_open(kind, status, removed), raised, status)
                 if person_id is not None:
                     rows[person_id, item_id] = False
                 else:
@@ -677,7 +678,14 @@ class OwnershipQuerySet(models.QuerySet):
         before.delete()
         self.bulk_create(
             [
-                Ownership(person_id=p, item_id=i, via_group=g, open=items[i][0], raised=items[i][1])
+                Ownership(
+                    person_id=p,
+                    item_id=i,
+                    via_group=g,
+                    open=items[i][0],
+                    raised=items[i][1],
+                    status=items[i][2],
+                )
                 for (p, i), g in rows.items()
             ],
             batch_size=500,
@@ -712,6 +720,8 @@ class Ownership(models.Model):
     # an open action still in the minutes (Item.is_open and not removed), and when raised.
     open = models.BooleanField(default=False)
     raised = models.DateField()
+    # The item's status: "my items in progress" (or only open) from the index too.
+    status = models.CharField(max_length=12, choices=Item.Status, default=Item.Status.OPEN)
 
     objects = OwnershipQuerySet.as_manager()
 
@@ -724,9 +734,9 @@ class Ownership(models.Model):
             models.Index(fields=["item"], name="ownership_item_idx"),
             # A person's open items, oldest first: home, the person page, the items list.
             models.Index(
-                fields=["person", "raised", "item"],
+                fields=["person", "raised", "item", "status"],
                 condition=Q(open=True),
-                name="ownership_open_idx",
+                name="ownership_open_status_idx",
             ),
         ]
 

@@ -35,10 +35,11 @@ def owned_as_computed():
 def assert_kept():
     kept = set(Ownership.objects.values_list("person", "item"))
     assert kept == owned_as_computed()
-    # Each row says whether its item is open, and when it was raised, as the item does.
+    # Each row says whether its item is open, its status and when it was raised, as the item does.
     for ownership in Ownership.objects.select_related("item"):
         item = ownership.item
         assert ownership.open == (item.is_open and not item.removed), item.pk
+        assert ownership.status == item.status, item.pk
         assert ownership.raised == item.raised, item.pk
     still_open = Item.objects.open().in_minutes()
     for person in Person.objects.all():
@@ -237,3 +238,10 @@ def test_one_person_s_items_in_progress_only_come_from_the_kept_table_too(owner)
     assert shown("owner=MariaP&status=in_progress") == ["Started"]
     assert shown("owner=MariaP&status=open") == ["Open"]
     assert shown("owner=MariaP&status=open&status=done") == ["Open", "Done"]
+
+    # Started in the browser: it leaves the open list for the one in progress at once.
+    Item.objects.get(text="Open").set_status(None, Item.Status.IN_PROGRESS)
+
+    assert shown("owner=MariaP&status=open") == []
+    assert shown("owner=MariaP&status=in_progress") == ["Open", "Started"]
+    assert_kept()
