@@ -493,14 +493,21 @@ class ItemQuerySet(models.QuerySet):
         )
 
     def for_rows(self):
-        """With what a row of items shows: owners and their people, the meeting and its teams."""
+        """With what a row of items shows: owners and their people, the meeting and its teams.
+
+        As plain lists (``item.row_owners``, ``item.meeting.row_teams``): a prefetch
+        into the related managers builds a query set per item, which cost more
+        than reading the rows.
+        """
         # A row never shows the meeting's minutes: their text stays in the database.
         return (
             self.select_related("meeting")
             .defer("meeting__text", "meeting__warnings")
             .prefetch_related(
-                Prefetch("owners", queryset=Owner.objects.select_related("person")),
-                "meeting__teams",
+                Prefetch(
+                    "owners", queryset=Owner.objects.select_related("person"), to_attr="row_owners"
+                ),
+                Prefetch("meeting__teams", to_attr="row_teams"),
             )
         )
 

@@ -16,7 +16,7 @@ from meetings.filters import ItemFilter
 from meetings.forms import StatusForm
 from meetings.markdown import plain
 from meetings.models import Candidate, Item, Meeting, Mention, Owner, Person, Team, Verdict
-from meetings.rows import Urls
+from meetings.rows import Urls, owners_of
 from meetings.views.common import (
     linked_person,
     may_decide,
@@ -238,7 +238,7 @@ def item_context(item, me=None, **extra):
     suggestions = []
     if item.is_open:
         suggestions = item.done_suggestions.filter(state=Verdict.PENDING).select_related("meeting")
-    owner_rows = list(item.owners.all())  # prefetched with their people by for_rows()
+    owner_rows = list(owners_of(item))  # read with their people by for_rows()
     could_be = Person.objects.in_bulk({pk for o in owner_rows for pk in o.candidates})
     correctable = [may_correct(item, o, me) for o in owner_rows]
     return {
