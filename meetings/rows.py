@@ -8,13 +8,16 @@ here once, it is a fraction of that; the templates ``_item_row.html``,
 ``tracker`` tags, so there is one markup for each.
 """
 
+from functools import lru_cache
 from html import escape
 from urllib.parse import quote
 
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import timesince_filter
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from meetings import markdown
 from meetings.forms import NEXT_STATUSES
@@ -38,11 +41,10 @@ class Urls:
     def dates(self, day):
         """A day as the rows write it: long, short, and how long ago."""
         if day not in self._dates:
-            self._dates[day] = (
-                date_filter(day, "j F Y"),
-                date_filter(day, "j M Y"),
-                timesince_filter(day),
-            )
+            # "How long ago" is kept for the hour it was worked out in (at most an
+            # hour behind, for a day raised within the last day or two).
+            hour = timezone.now().replace(minute=0, second=0, microsecond=0)
+            self._dates[day] = written_dates(day, hour, get_language())
         return self._dates[day]
 
     def _build(self, name, value):
@@ -66,6 +68,16 @@ class Urls:
 
     def person(self, slug):
         return self._build("meetings:person", slug)
+
+
+@lru_cache(maxsize=4096)
+def written_dates(day, hour, language):
+    """A day written long and short, and how long ago it was: once per hour for every list.
+
+    Formatting a date goes through the translations each time: for twenty-five rows of
+    different days, a tenth of a page.
+    """
+    return date_filter(day, "j F Y"), date_filter(day, "j M Y"), timesince_filter(day)
 
 
 def owners_of(item):
