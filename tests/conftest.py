@@ -20,6 +20,15 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
         database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
 
 
+@pytest.fixture(autouse=True)
+def fresh_fragments():
+    """Each test starts with no page fragments kept in this process: the database it
+    sees is another, though its rows may take the same ids."""
+    from django.core.cache import caches
+
+    caches["fragments"].clear()
+
+
 @pytest.fixture
 def corpus():
     """The real minutes of a real community, beside this checkout as in CI."""

@@ -368,5 +368,12 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "tracker_cache",
-    }
+    },
+    # Fragments of pages keyed by what they show (the items filter form by the query
+    # and the directory's size, a person's teams by their counts): each process keeps
+    # its own, and reading one costs no query.
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "tracker-fragments",
+    },
 }

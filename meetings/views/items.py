@@ -3,8 +3,8 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
-from django.db.models import Count, Max, Prefetch, Q
+from django.db import connection, transaction
+from django.db.models import Prefetch, Q
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import Truncator
@@ -61,15 +61,24 @@ def items(request):
 def filters_key(request):
     """What the filter form shows: the query, and the teams and people it offers.
 
-    Counting teams and people (and the newest of each) is two small queries, in
+    Counting teams and people (and the newest of each) is one small query, in
     place of reading them all; a renamed team shows within the five minutes it is kept.
     """
     query = request.GET.copy()
     query.pop("page", None)
-    people = Person.objects.aggregate(count=Count("pk"), newest=Max("pk"))
-    teams = Team.objects.aggregate(count=Count("pk"), newest=Max("pk"))
-    directory = [*people.values(), *teams.values()]
-    return f"{query.urlencode()}|{'|'.join(str(value) for value in directory)}"
+    return f"{query.urlencode()}|{'|'.join(str(value) for value in directory_size())}"
+
+
+def directory_size():
+    """How many people and teams there are, and the newest of each: in one query."""
+    quote = connection.ops.quote_name
+    person, team = quote(Person._meta.db_table), quote(Team._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {person}), (SELECT MAX(id) FROM {person}),"
+            f" (SELECT COUNT(*) FROM {team}), (SELECT MAX(id) FROM {team})"
+        )
+        return cursor.fetchone()
 
 
 class Echo:

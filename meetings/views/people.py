@@ -1,7 +1,7 @@
 import csv
 from collections import defaultdict
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import Q
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -112,7 +112,7 @@ def about(person):
     Kept for five minutes, and anew as soon as their items or meetings change.
     """
     key = f"person-about:{person.pk}:{person.open_items}:{person.meetings_attended}"
-    return cache.get_or_set(
+    return caches["fragments"].get_or_set(
         key, lambda: {"teams": list(person.teams()), "spellings": spellings_of(person)}, 300
     )
 
