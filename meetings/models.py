@@ -411,6 +411,20 @@ class Speaker(NameRef):
         ]
 
 
+# What a row of a list shows of an item (ItemQuerySet.for_rows, meetings.rows).
+ROW_FIELDS = (
+    "pk",
+    "kind",
+    "text",
+    "status",
+    "raised",
+    "mention_count",
+    "removed",
+    "status_changed",
+    "meeting_id",
+)
+
+
 class ItemQuerySet(models.QuerySet):
     def refresh_from_mentions(self):
         """Bring items in step with their mentions: text, first and last meeting, count.
@@ -493,11 +507,19 @@ class ItemQuerySet(models.QuerySet):
         )
 
     def for_rows(self):
-        """With what a row of items shows: owners and their people, the meeting and its teams.
+        """What a row of a list shows, as plain values: ``meetings.rows`` reads the
+        owners and teams of a page's rows (two queries) and writes them.
+
+        Building model instances (the item, its meeting, each owner and their
+        person) for a page of rows cost more than the rest of the list page.
+        """
+        return self.values_list(*ROW_FIELDS, named=True)
+
+    def for_page(self):
+        """With what the item page shows: owners and their people, the meeting and its teams.
 
         As plain lists (``item.row_owners``, ``item.meeting.row_teams``): a prefetch
-        into the related managers builds a query set per item, which cost more
-        than reading the rows.
+        into the related managers builds a query set per item.
         """
         # A row never shows the meeting's minutes: their text stays in the database.
         return (

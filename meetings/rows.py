@@ -6,8 +6,15 @@ five URL reversals), twenty-five rows ten times the rest of the page. Written
 here once, it is a fraction of that; the templates ``_item_row.html``,
 ``_owners.html`` and ``_item_status.html`` call these functions through the
 ``tracker`` tags, so there is one markup for each.
+
+A list reads its rows as plain values (``Item.objects.for_rows()``) and
+``read`` adds the page's owners and teams in two queries: model instances for
+the items, their meetings, owners and people cost more than the rest of the page.
 """
 
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
 from functools import lru_cache
 from html import escape
 from urllib.parse import quote
@@ -16,10 +23,9 @@ from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import timesince_filter
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from meetings import markdown
+from meetings import markdown, models
 from meetings.forms import NEXT_STATUSES
 from meetings.models import Item
 
@@ -78,6 +84,80 @@ def written_dates(day, hour, language):
     different days, a tenth of a page.
     """
     return date_filter(day, "j F Y"), date_filter(day, "j M Y"), timesince_filter(day)
+
+
+@dataclass(frozen=True)
+class Person:
+    handle: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class Owner:
+    name: str
+    is_group: bool
+    person: Person | None
+
+
+@dataclass(frozen=True)
+class Team:
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class Meeting:
+    pk: int
+    row_teams: list[Team]
+
+
+@dataclass(frozen=True)
+class Row:
+    """An item as a row of a list shows it: plain values, not a model instance."""
+
+    pk: int
+    kind: str
+    text: str
+    status: str
+    raised: date
+    mention_count: int
+    removed: bool
+    status_changed: datetime | None
+    meeting: Meeting
+    row_owners: list[Owner]
+
+    status_version = models.Item.status_version
+
+
+def read(items):
+    """The rows of ``items`` read as values (``Item.objects.for_rows()``), with their
+    owners and teams in two queries; model instances as they are."""
+    items = list(items)
+    if not items or isinstance(items[0], models.Item):
+        return items
+    owners = defaultdict(list)
+    for item_id, name, is_group, handle, slug in (
+        models.Owner.objects.filter(item__in=[item.pk for item in items])
+        .order_by("item_id", "position")
+        .values_list("item_id", "name", "is_group", "person__handle", "person__slug")
+    ):
+        person = Person(handle, slug) if handle is not None else None
+        owners[item_id].append(Owner(name, is_group, person))
+    teams = defaultdict(list)
+    for meeting_id, name, slug in (
+        models.Meeting.teams.through.objects.filter(meeting__in={i.meeting_id for i in items})
+        .order_by("team__name", "team_id")
+        .values_list("meeting_id", "team__name", "team__slug")
+    ):
+        teams[meeting_id].append(Team(name, slug))
+    return [
+        Row(
+            *(getattr(item, field) for field in models.ROW_FIELDS[:-1]),
+            meeting=Meeting(item.meeting_id, teams[item.meeting_id]),
+            row_owners=owners[item.pk],
+        )
+        for item in items
+    ]
 
 
 def owners_of(item):
@@ -183,8 +263,3 @@ def row_html(item, urls, *, form=None):
         f"{status_html(item, urls, form=form)}\n"
         "</li>"
     )
-
-
-def rows_html(items, *, form=None):
-    urls = Urls()
-    return mark_safe("\n".join(row_html(item, urls, form=form) for item in items))

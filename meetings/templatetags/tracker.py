@@ -47,7 +47,7 @@ def _status_form(context):
 def item_rows(context, items):
     """The rows of a list of items (meetings.rows: the hot path of every list)."""
     urls, form = _urls(context), _status_form(context)
-    return mark_safe("\n".join(rows.row_html(item, urls, form=form) for item in items))
+    return mark_safe("\n".join(rows.row_html(item, urls, form=form) for item in rows.read(items)))
 
 
 @register.simple_tag(takes_context=True)

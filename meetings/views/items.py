@@ -226,7 +226,7 @@ def item(request, pk):
 
 def shown_item(user):
     """Items as their page shows them, with whether ``user`` may decide about each."""
-    return Item.objects.for_rows().annotate(may_decide=may_decide(user))
+    return Item.objects.for_page().annotate(may_decide=may_decide(user))
 
 
 def item_context(item, me=None, **extra):
@@ -247,7 +247,7 @@ def item_context(item, me=None, **extra):
     suggestions = []
     if item.is_open:
         suggestions = item.done_suggestions.filter(state=Verdict.PENDING).select_related("meeting")
-    owner_rows = list(owners_of(item))  # read with their people by for_rows()
+    owner_rows = list(owners_of(item))  # read with their people by for_page()
     could_be = Person.objects.in_bulk({pk for o in owner_rows for pk in o.candidates})
     correctable = [may_correct(item, o, me) for o in owner_rows]
     return {
