@@ -12,8 +12,9 @@ import django_filters
 from django import forms
 from django.db.models import F, Q
 from django.utils import timezone
+from django_filters.constants import EMPTY_VALUES
 
-from meetings.models import Item, Meeting, Mention, Owner, Team
+from meetings.models import Item, Meeting, Mention, Owner, Ownership, Team
 from meetings.people.lookup import named
 
 # Stable pages need a unique last key, and items never changed sort last either way.
@@ -135,12 +136,19 @@ class ItemFilter(django_filters.FilterSet):
             return super().filter_queryset(queryset)  # their handle, written unresolved
         statuses = data["status"] if set(data["status"]) != set(Item.Status.still_open()) else None
         queryset = queryset.open_owned_by(person, statuses)  # one of the two, or both
+        narrowed = False
         for name, value in data.items():
             if name not in self.READ_FROM_OWNERSHIP:
                 queryset = self.filters[name].filter(queryset, value)
+                narrowed = narrowed or value not in EMPTY_VALUES
+        if not narrowed:
+            self.counted = Ownership.objects.open_of(person, statuses)
         return queryset
 
     READ_FROM_OWNERSHIP = {"owner", "status", "kind", "removed", "sort"}
+    # The kept ownership rows of the items shown, when nothing else narrows them:
+    # counted from its index alone (BoundedPaginator).
+    counted = None
     # Who the owner filter names (a meetings.people.lookup.Named), once it is read.
     named_owner = None
 

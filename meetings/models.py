@@ -725,6 +725,12 @@ class OwnershipQuerySet(models.QuerySet):
             Team.objects.filter(pk__in=Team.objects.of_items(ids)).keep_counts()
         return people
 
+    def open_of(self, person, statuses=None):
+        """The rows of ``Item.objects.open_owned_by(person, statuses)``: to count them
+        from the index alone."""
+        rows = self.filter(person=person, open=True)
+        return rows if statuses is None else rows.filter(status__in=statuses)
+
     def keep_all(self):
         """Rebuild the whole table and the counts: after a restore, or if anything drifted."""
         self.all().delete()

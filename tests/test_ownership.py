@@ -245,3 +245,25 @@ def test_one_person_s_items_in_progress_only_come_from_the_kept_table_too(owner)
     assert shown("owner=MariaP&status=open") == []
     assert shown("owner=MariaP&status=in_progress") == ["Open", "Started"]
     assert_kept()
+
+
+def test_one_person_s_open_items_are_counted_as_listed_with_other_filters_or_none(
+    reader, owner, teammate
+):
+    core = make_meeting("2024-01-10", teams=["core"], participants=[owner])
+    docs = make_meeting("2024-01-11", teams=["docs"], participants=[owner])
+    for n in range(3):
+        make_item(f"Core task {n}", core, owners=[owner])
+    make_item("Docs task", docs, owners=[owner])
+    make_item("Started", docs, owners=[owner], status=Item.Status.IN_PROGRESS)
+    make_item("Tom's", docs, owners=[teammate])
+
+    def counted(query):
+        html = reader.get("/items/", query).content.decode()
+        return html.split('<p class="count">', 1)[1].split("</p>", 1)[0].split()[:2]
+
+    assert counted({"owner": "MariaP", "status": "open"}) == ["<strong>4</strong>", "items"]
+    assert counted({"owner": "MariaP"}) == ["<strong>5</strong>", "items"]
+    assert counted({"owner": "MariaP", "team": "docs"}) == ["<strong>2</strong>", "items"]
+    person_page = reader.get("/people/mariap/").content.decode()
+    assert "Open items <span" in person_page and "(5)" in person_page

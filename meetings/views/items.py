@@ -50,7 +50,7 @@ def items(request):
     shown = filterset.qs if filterset.is_valid() else Item.objects.none()
     context = {
         "filterset": filterset,
-        "page": paginate(request, shown),
+        "page": paginate(request, shown, counted=filterset.counted),
         "people": Person.objects.values_list("handle", flat=True),
     }
     if not partial_wanted(request):

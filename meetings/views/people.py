@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from meetings.csvcells import joined, neutralise
-from meetings.models import Item, Owner, Participant, Person, Speaker
+from meetings.models import Item, Owner, Ownership, Participant, Person, Speaker
 from meetings.names import name_key
 from meetings.people.lookup import named
 from meetings.views.common import paginate, reader_required, render_page
@@ -99,7 +99,7 @@ def person(request, slug):
     shown = Item.objects.open_owned_by(person).for_rows()
     context = {
         "person": person,
-        "page": paginate(request, shown),
+        "page": paginate(request, shown, counted=Ownership.objects.open_of(person)),
         "meetings": person.meetings.prefetch_related("teams").order_by("-date")[:10],
         **about(person),
     }
