@@ -267,3 +267,21 @@ def test_one_person_s_open_items_are_counted_as_listed_with_other_filters_or_non
     assert counted({"owner": "MariaP", "team": "docs"}) == ["<strong>2</strong>", "items"]
     person_page = reader.get("/people/mariap/").content.decode()
     assert "Open items <span" in person_page and "(5)" in person_page
+
+
+def test_a_team_s_open_items_are_counted_as_listed_from_its_kept_count(reader, owner):
+    core = make_meeting("2024-01-10", teams=["core"], participants=[owner])
+    for n in range(3):
+        make_item(f"Core task {n}", core, owners=[owner])
+    make_item("Done already", core, owners=[owner], status=Item.Status.DONE)
+    make_item("Gone from the minutes", core, owners=[owner], removed=True)
+    make_item("Docs task", make_meeting("2024-01-11", teams=["docs"]), owners=[owner])
+
+    def shown():
+        html = reader.get("/teams/core/").content.decode()
+        count = html.split('Open items <span class="count">(', 1)[1].split(")", 1)[0]
+        return count, html.count('class="item"')
+
+    assert shown() == ("3", 3)
+    Item.objects.get(text="Core task 0").set_status(None, Item.Status.DONE)
+    assert shown() == ("2", 2)

@@ -65,21 +65,25 @@ class BoundedPaginator(Paginator):
 
     def __init__(self, object_list, per_page, counted=None):
         super().__init__(object_list, per_page)
-        # What to count when it is cheaper than the rows and as many (kept ownership).
+        # What to count when it is cheaper than the rows and as many (the kept
+        # ownership), or how many there are (a kept count).
         self.counted = counted
 
     @cached_property
     def count(self):
+        counted = self.counted
+        if isinstance(counted, int):
+            return counted
         # Unordered: the database stops at the bound instead of sorting every match;
         # the ids alone, which an index holds, not the rows' text.
-        counted = self.counted
         if counted is None:
             counted = self.object_list.order_by().values("pk")
         return counted[: self.bound + 1].count()
 
     @property
     def more(self):
-        return self.count > self.bound
+        """Whether the count stopped at the bound: a kept count is exact however large."""
+        return not isinstance(self.counted, int) and self.count > self.bound
 
     @property
     def shown(self):

@@ -16,7 +16,7 @@ def team(request, slug):
     shown = Item.objects.open().in_minutes().of_team(team).for_rows()
     context = {
         "team": team,
-        "page": paginate(request, shown),
+        "page": paginate(request, shown, counted=team.open_items),
         "meetings": team.meetings.order_by("-date")[:5],
     }
     return render_page(request, "meetings/team.html", "meetings/_item_page.html", context)
