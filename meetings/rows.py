@@ -3,7 +3,7 @@
 The one hot path of every list page: rendered through the template engine, a
 row cost a few milliseconds (some sixty variable lookups, three includes,
 five URL reversals), twenty-five rows ten times the rest of the page. Written
-here once, it is a fraction of that; the templates ``_item_row.html``,
+here once, it is a fraction of that; the templates ``_item_list.html``,
 ``_owners.html`` and ``_item_status.html`` call these functions through the
 ``tracker`` tags, so there is one markup for each.
 
@@ -131,9 +131,9 @@ class Row:
 
 def read(items):
     """The rows of ``items`` read as values (``Item.objects.for_rows()``), with their
-    owners and teams in two queries; model instances as they are."""
+    owners and teams in two queries."""
     items = list(items)
-    if not items or isinstance(items[0], models.Item):
+    if not items:
         return items
     owners = defaultdict(list)
     for item_id, name, is_group, handle, slug in (
@@ -163,10 +163,6 @@ def read(items):
 def owners_of(item):
     """An item's owners, with their people: as read for a list (``Item.objects.for_rows``)."""
     return item.row_owners if hasattr(item, "row_owners") else item.owners.all()
-
-
-def teams_of(meeting):
-    return meeting.row_teams if hasattr(meeting, "row_teams") else meeting.teams.all()
 
 
 def owners_html(item, urls):
@@ -244,7 +240,7 @@ def row_html(item, urls, *, form=None):
     meeting = item.meeting
     teams = "".join(
         f'· <a class="team" href="{urls.team(team.slug)}">{escape(team.name)}</a> '
-        for team in teams_of(meeting)
+        for team in meeting.row_teams
     )
     long_date, short_date, age = urls.dates(item.raised)
     mentions = f"· in {item.mention_count} meetings" if item.mention_count > 1 else ""

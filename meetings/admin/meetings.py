@@ -72,20 +72,24 @@ class OwnerInline(admin.TabularInline):
     raw_id_fields = ["person"]
 
 
-class MentionInline(admin.TabularInline):
+class RecordInline(admin.TabularInline):
+    """What the tracker recorded about an item: shown, never edited here."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+
+class MentionInline(RecordInline):
     model = Mention
-    extra = 0
     fields = ["meeting", "owners", "text", "line", "removed"]
-    readonly_fields = fields
-    can_delete = False
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(RecordInline):
     model = StatusChange
-    extra = 0
     fields = ["created", "user", "old", "new", "note"]
-    readonly_fields = fields
-    can_delete = False
 
 
 @admin.register(Item)

@@ -51,11 +51,6 @@ def item_rows(context, items):
 
 
 @register.simple_tag(takes_context=True)
-def item_row(context, item):
-    return mark_safe(rows.row_html(item, _urls(context), form=_status_form(context)))
-
-
-@register.simple_tag(takes_context=True)
 def item_owners(context, item):
     return mark_safe(rows.owners_html(item, _urls(context)))
 

@@ -16,7 +16,7 @@ from meetings.filters import ItemFilter
 from meetings.forms import StatusForm
 from meetings.markdown import plain
 from meetings.models import Candidate, Item, Meeting, Mention, Owner, Person, Team, Verdict
-from meetings.rows import Urls, owners_of
+from meetings.rows import Urls
 from meetings.views.common import (
     linked_person,
     may_decide,
@@ -72,12 +72,12 @@ def filters_key(request):
 def directory_size():
     """How many people and teams there are, and the newest of each: in one query."""
     quote = connection.ops.quote_name
-    person, team = quote(Person._meta.db_table), quote(Team._meta.db_table)
+    parts = []
+    for model in (Person, Team):
+        table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+        parts.append(f"(SELECT COUNT(*) FROM {table}), (SELECT MAX({pk}) FROM {table})")
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT COUNT(*) FROM {person}), (SELECT MAX(id) FROM {person}),"
-            f" (SELECT COUNT(*) FROM {team}), (SELECT MAX(id) FROM {team})"
-        )
+        cursor.execute(f"SELECT {', '.join(parts)}")
         return cursor.fetchone()
 
 
@@ -247,7 +247,7 @@ def item_context(item, me=None, **extra):
     suggestions = []
     if item.is_open:
         suggestions = item.done_suggestions.filter(state=Verdict.PENDING).select_related("meeting")
-    owner_rows = list(owners_of(item))  # read with their people by for_page()
+    owner_rows = item.row_owners  # read with their people by for_page()
     could_be = Person.objects.in_bulk({pk for o in owner_rows for pk in o.candidates})
     correctable = [may_correct(item, o, me) for o in owner_rows]
     return {
