@@ -7,8 +7,8 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import expect
 
-from meetings.models import Item
-from tests.helpers import import_text
+from meetings.models import Candidate, Item
+from tests.helpers import import_text, make_user
 
 PASSWORD = "a long password 42"
 
@@ -194,3 +194,21 @@ def test_a_phone_shows_the_items_without_scrolling_sideways(
     page.goto(f"{live_server.url}/items/{release.pk}/")
     expect(status_of(page, release)).to_be_visible()
     assert page.evaluate(fits)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_review_queue_fits_the_screen_with_a_long_link_in_its_reason(
+    live_server, new_context, owner, minutes, release, width
+):
+    later = minutes["Draft the 1.0 release plan"]
+    long_link = "https://github.com/acme/core/pull/12?" + "q=is%3Apr+is%3Aclosed+" * 6
+    Candidate.objects.create(
+        earlier=release, later=later, score=70, reason=f"same link {long_link}; another action"
+    )
+    staff = make_user("mara", is_staff=True)
+    page = sign_in(new_context(viewport={"width": width, "height": 900}), live_server, staff)
+
+    page.goto(f"{live_server.url}/review/")
+
+    expect(page.locator("[data-candidate]")).to_have_count(1)
+    assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
