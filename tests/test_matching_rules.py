@@ -182,3 +182,74 @@ def test_a_word_most_of_a_teams_lines_use_is_a_stock_word_and_weighs_little():
         "Schedule the discussion on IDE.", "Schedule the discussion on runu.", weights
     )
     assert similarity == 0.0
+
+
+def test_lines_linking_to_other_things_are_other_tasks_though_worded_alike():
+    import_meeting(
+        "2022-07-04", ["RD: Check Maria's code: https://github.com/mariasfiraiala/scs-work"]
+    )
+    import_meeting(
+        "2022-08-01",
+        [
+            "RD: Check Maria's PR for "
+            "[`redis`](https://github.com/unikraft/app-redis/pulls?q=is%3Apr+is%3Aclosed)."
+        ],
+    )
+
+    assert Item.objects.actions().count() == 2
+    assert not Candidate.objects.exists()
+
+
+def stock_words(date, team="community"):
+    """A meeting of other people's lines that make the team's stock words, as in real minutes."""
+    topics = ("alpha", "beta", "gamma", "delta", "epsilon")
+    import_meeting(
+        date,
+        [f"ZZ: Continue to investigate and use the support for {topic}." for topic in topics]
+        + [f"ZZ: Test, work on and provide updates on {topic}." for topic in topics],
+        team=team,
+    )
+
+
+def test_a_later_line_without_the_identifier_the_item_is_about_is_another_task():
+    for team in ("community", "smp"):
+        stock_words("2022-07-01", team)
+        earlier = "MS: Continue to investigate complex apps on `AArch64`."
+        import_meeting("2022-08-01", [earlier], team=team)
+    import_meeting("2022-08-08", ["MS: Use Shadow Stack support for complex apps."])
+    later = "MS: Use Shadow Stack support for complex apps on AArch64."
+    import_meeting("2022-08-08", [later], team="smp")
+
+    mine = Item.objects.actions().filter(owners__name="MS")
+    community = mine.filter(meeting__teams__name="community")
+    assert sorted(item.mention_count for item in community) == [1, 1]
+    assert not Candidate.objects.exists()
+    [smp] = mine.filter(meeting__teams__name="smp")
+    assert smp.mention_count == 2
+
+
+def test_a_reworded_line_at_the_teams_next_meeting_links_at_a_lower_bar():
+    import_meeting("2023-11-29", ["RN: Update website to fix missing links."])
+    import_meeting("2023-12-13", ["RN: Add links to the missing items."])
+    import_meeting("2023-11-29", ["RN: Update website to fix missing links."], team="docs")
+    import_meeting("2024-01-10", ["RN: Add links to the missing items."], team="docs")
+
+    [linked] = Item.objects.actions().filter(meeting__teams__name="community")
+    assert linked.mention_count == 2
+    assert linked.mentions.last().reason.endswith("the likeliest of both meetings")
+    # Six weeks on, the same two lines are too little alike to link.
+    assert Item.objects.actions().filter(meeting__teams__name="docs").count() == 2
+
+
+def test_one_word_in_common_months_apart_is_neither_linked_nor_asked():
+    for team, later in (("community", "2023-03-08"), ("vmm", "2022-12-14")):
+        stock_words("2022-11-01", team)
+        import_meeting("2022-11-23", ["AT: Provide updates on your Firecraker work."], team=team)
+        import_meeting(later, ["AT: Test vsock on Firecraker."], team=team)
+
+    mine = Item.objects.actions().filter(owners__name="AT")
+    assert mine.filter(meeting__teams__name="community").count() == 2
+    assert not Candidate.objects.exists()
+    # Three weeks on, the same two lines are one task.
+    [vmm] = mine.filter(meeting__teams__name="vmm")
+    assert vmm.mention_count == 2

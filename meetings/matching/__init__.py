@@ -23,7 +23,10 @@ from django.db.models import Q
 
 from meetings.matching.done import Said, suggest_done
 from meetings.matching.evidence import (
+    LONG_AFTER,
     MUTUAL_BAR,
+    NEXT_MEETINGS,
+    NEXT_MEETINGS_BAR,
     Task,
     Weights,
     Who,
@@ -210,10 +213,14 @@ class Matcher:
                 best_line[index] = max(best_line.get(index, 0.0), evidence.similarity)
                 best_item[key] = max(best_item.get(key, 0.0), evidence.similarity)
         for evidence, index, item in judged:
-            if (
+            bar = self.mutual_bar(evidence, item)
+            if bar is None and evidence.similarity and not evidence.link:
+                # One word in common, months apart: too little even to ask.
+                evidence = replace(evidence, score=min(evidence.score, self.suggest - 1))
+            elif bar is not None and (
                 not evidence.link
                 and evidence.owners == "same"
-                and evidence.similarity >= MUTUAL_BAR
+                and evidence.similarity >= bar
                 and evidence.similarity == best_line[index] == best_item[item.item.pk]
             ):
                 reason = f"{evidence.reason}; the likeliest of both meetings"
@@ -221,6 +228,19 @@ class Matcher:
                     evidence, score=max(evidence.score, self.auto), reason=reason, link=True
                 )
             yield evidence, index, item
+
+    def mutual_bar(self, evidence, item):
+        """How alike a line and an item each likeliest for the other must be to link.
+
+        Lower within the team's next meeting or two, where they share two terms or
+        more; never, more than nine weeks apart, for one word in common.
+        """
+        apart = self.meeting.date - item.item.last_raised
+        if evidence.terms_shared >= 2 and apart <= NEXT_MEETINGS:
+            return NEXT_MEETINGS_BAR
+        if evidence.terms_shared < 2 and apart > LONG_AFTER:
+            return None
+        return MUTUAL_BAR
 
     def earlier_items(self, tasks, reopening):
         """The weights of the teams' lines of the last year, and the earlier items worth

@@ -15,12 +15,13 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import lru_cache
 
 import snowballstemmer
 from rapidfuzz.distance import Levenshtein
 
-from meetings.links import URL
+from meetings.links import URL, links_in
 
 # Links that name one piece of work: a pull request, merge request or issue.
 WORK_LINK = re.compile(r"/(?:pull|pulls|issues|merge_requests)/(\d+)")
@@ -98,6 +99,11 @@ class Terms:
     keys: frozenset[str]
 
 
+def identifiers(quoted):
+    """The words of an identifier in backticks: `lib-musl` one, `kraft setup` two."""
+    return [token.rstrip(".") for token in TOKEN.findall(quoted)]
+
+
 @lru_cache(maxsize=65536)
 def terms(text):
     """The terms of a line of minutes; links count as key terms by their number."""
@@ -105,8 +111,7 @@ def terms(text):
     text = PLACEHOLDER.sub("", URL.sub(" ", text))
     keys.update(f"#{n}" for n in NUMBER.findall(text))
     for quoted in BACKTICKS.findall(text):
-        for token in TOKEN.findall(quoted):
-            keys.add(fold(token.rstrip(".")))
+        keys.update(fold(token) for token in identifiers(quoted))
     words = set()
     for token in TOKEN.findall(NUMBER.sub(" ", BACKTICKS.sub(" ", text))):
         token = token.rstrip(".")
@@ -254,14 +259,20 @@ class Evidence:
     # What the lines are about, alike (0-1), when no link decided; and their owners.
     similarity: float = 0.0
     owners: str = "unknown"
+    terms_shared: int = 0  # how many terms the lines share, stock words aside
 
 
 # How alike two lines must be to be linked, and to be shown as possibly the
 # same, by how their owners compare.
 BARS = {"same": (0.65, 0.45), "some": (0.70, 0.60), "unknown": (0.72, 0.55), "other": (None, 0.95)}
 # Lines of the same owners each the likeliest for the other, in two meetings, link
-# at a lower bar: a reworded TODO raised again.
+# at a lower bar: a reworded TODO raised again. Lower still within two weeks (the
+# team's next meeting or the one after) for lines sharing two terms or more; never,
+# more than nine weeks apart, for lines sharing one.
 MUTUAL_BAR = 0.45
+NEXT_MEETINGS = timedelta(days=14)
+NEXT_MEETINGS_BAR = 0.33
+LONG_AFTER = timedelta(days=63)
 
 
 def numbers_aside(found):
@@ -315,6 +326,7 @@ def judge(later, earlier, weights, auto=SURE):
         and not (dates(later.text) & dates(earlier.text))
     )
     reasons = []
+    alike_enough = 0.0  # what the lines are about, alike, when nothing else decided
     if about:
         reasons.append("shared: " + ", ".join(about[:6]))
     reasons.append(f"{similarity:.0%} alike")
@@ -347,7 +359,11 @@ def judge(later, earlier, weights, auto=SURE):
         score = min(similarity * 100, suggest - 1)
     elif not about:
         score = min(similarity * 100, suggest - 1)
+    elif against := other_subject(later.text, earlier.text, shared):
+        reasons.insert(0, against)
+        score = min(similarity * 100, suggest - 1)
     else:
+        alike_enough = similarity
         high, low = BARS[relation]
         top = high if high is not None else 1.0
         score = suggest + (SURE - suggest) * (similarity - low) / (top - low)
@@ -360,9 +376,29 @@ def judge(later, earlier, weights, auto=SURE):
         score,
         "; ".join(reasons),
         link=score >= auto and relation != "other",
-        similarity=similarity if about and not (common or other_day or (mine and theirs)) else 0.0,
+        similarity=alike_enough,
         owners=relation,
+        terms_shared=len(about),
     )
+
+
+def other_subject(later, earlier, shared):
+    """Why two lines that share some words are about other things, or "" if nothing says so.
+
+    Only where they share no key term: each links to something of its own
+    ("Check Maria's code: <repository>" and "Check Maria's PR for <another>"),
+    or the later line leaves out the identifiers the earlier one is about
+    ("investigate complex apps on `AArch64`" and "use Shadow Stack for complex apps").
+    """
+    if shared.keys:
+        return ""
+    mine, theirs = set(links_in(later)), set(links_in(earlier))
+    if mine and theirs and not mine & theirs:
+        return "other links"
+    named = {fold(token) for quoted in BACKTICKS.findall(earlier) for token in identifiers(quoted)}
+    if named and not named & terms(later).all:
+        return "without " + ", ".join(f"`{quoted}`" for quoted in BACKTICKS.findall(earlier))
+    return ""
 
 
 def written_numbers(later, earlier):
