@@ -253,3 +253,14 @@ def test_one_word_in_common_months_apart_is_neither_linked_nor_asked():
     # Three weeks on, the same two lines are one task.
     [vmm] = mine.filter(meeting__teams__name="vmm")
     assert vmm.mention_count == 2
+
+
+def test_a_task_raised_every_week_does_not_make_its_own_subject_a_stock_word():
+    stock_words("2023-03-01", "kraft")
+    for date in ("2023-03-15", "2023-03-22", "2023-03-29", "2023-04-05", "2023-04-12"):
+        import_meeting(date, ["AJ: Work on networking support."], team="kraft")
+    import_meeting("2023-06-07", ["AJ: Complete networking support."], team="kraft")
+
+    [item] = Item.objects.actions().filter(owners__name="AJ")
+    assert item.mention_count == 6
+    assert item.text == "Complete networking support."

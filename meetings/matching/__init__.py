@@ -54,7 +54,8 @@ __all__ = [
     "suggest_done",
 ]
 
-# How far back, and how many of, the team's lines teach which words are its stock words.
+# How far back, and how many of, the team's lines teach which words are its stock words
+# (each task counted once, however often raised).
 STATISTICS_DAYS = 365
 STATISTICS_LINES = 500
 # A later line that says a closed item is open again.
@@ -243,14 +244,14 @@ class Matcher:
         return MUTUAL_BAR
 
     def earlier_items(self, tasks, reopening):
-        """The weights of the teams' lines of the last year, and the earlier items worth
+        """The weights of the teams' tasks of the last year, and the earlier items worth
         comparing: open (or, for a line that says so, closed), of the teams,
         raised within the window before this meeting and not in it, or further back when
         they share a link with the lines.
         """
         meeting = self.meeting
         since = meeting.date - self.window
-        texts = list(
+        lines = list(
             Mention.objects.filter(
                 meeting__teams__in=self.team_ids,
                 meeting__date__gte=meeting.date - timedelta(days=STATISTICS_DAYS),
@@ -259,8 +260,13 @@ class Matcher:
             )
             .exclude(meeting=meeting)
             .order_by("-meeting__date")
-            .values_list("text", flat=True)[:STATISTICS_LINES]
+            .values_list("item", "text")[:STATISTICS_LINES]
         )
+        # Each task once, in its latest words: a TODO raised every week must not make
+        # the words of its own subject the team's stock words.
+        latest = {}
+        for item, text in lines:
+            latest.setdefault(item, text)
         recent = Item.objects.filter(
             kind=Item.Kind.ACTION,
             meeting__teams__in=self.team_ids,
@@ -282,7 +288,7 @@ class Matcher:
         if urls:
             linked = set(Link.objects.filter(url__in=urls).values_list("item", flat=True))
             by_link = self.items_of_teams(linked - set(recent))
-        weights = Weights(texts)
+        weights = Weights(latest.values())
         # Worth comparing: an item sharing a link or a term (stock words aside) with a line.
         mine = set().union(*(weights.content(task.text)[0].all for task in tasks))
         # A line repeated word for word, however stock its words have become.

@@ -5,7 +5,7 @@ about (folded, stemmed, English function words left out) and its key
 terms, which weigh more: identifiers in backticks, names of repositories,
 libraries and files, words with digits or inner capitals, acronyms, and pull
 request or issue numbers. How much an ordinary word weighs is learned from the
-team's own lines (``Weights``): a word most of a team's TODOs use ("schedule",
+team's own tasks (``Weights``): a word most of a team's TODOs use ("schedule",
 "discussion", "review") says little about which task a line is.
 """
 
@@ -64,6 +64,7 @@ def work_links(links):
 STEMMER = snowballstemmer.stemmer("english")
 
 
+@lru_cache(maxsize=65536)
 def stem(word):
     """``hammering`` and ``hammer``, ``integrating`` and ``integration``: one word."""
     return STEMMER.stemWord(word)
@@ -128,12 +129,13 @@ def dates(text):
 
 
 class Weights:
-    """How much each term says about a task, learned from a team's lines.
+    """How much each term says about a task, learned from a team's tasks, each said once.
 
-    Inverse document frequency: a term in few of the team's lines weighs
+    Inverse document frequency: a term in few of the team's tasks weighs
     much, one in most of them little; key terms twice as much. A word in many
     of them is a stock word ("schedule", "discussion", "review"): it says
-    nothing of which task a line is.
+    nothing of which task a line is. A task raised again and again counts once,
+    or its own subject would become a stock word by repeating.
     """
 
     def __init__(self, texts):
