@@ -55,12 +55,10 @@ class ItemFilter(django_filters.FilterSet):
     )
     team = django_filters.ModelChoiceFilter(
         label="Team",
-        field_name="meeting__teams",
+        method="filter_team",
         to_field_name="slug",
         queryset=Team.objects.all(),
         empty_label="All teams",
-        # An item has one first meeting, and it names a team once: no duplicates.
-        distinct=False,
     )
     meeting = IntegerFilter(
         label="Meeting",
@@ -167,6 +165,9 @@ class ItemFilter(django_filters.FilterSet):
         if self.named_owner.person is not None:
             return queryset.of_person(self.named_owner.person)
         return queryset.of_owner(value)
+
+    def filter_team(self, queryset, name, value):
+        return queryset.of_team(value)
 
     def filter_meeting(self, queryset, name, value):
         return queryset.mentioned_in(value)

@@ -20,6 +20,17 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
         database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
 
 
+@pytest.fixture(params=["in the list's order", "through the teams' meetings"])
+def team_reading(request, monkeypatch):
+    """Each way a team's items are read (ItemQuerySet.of_teams): for teams holding a fair
+    share of the open items, and for smaller ones."""
+    from meetings.models import Team
+
+    many = request.param == "in the list's order"
+    monkeypatch.setattr(Team, "MANY_OPEN_ITEMS", 0.0 if many else 2.0)
+    return request.param
+
+
 @pytest.fixture(autouse=True)
 def fresh_fragments():
     """Each test starts with no page fragments kept in this process: the database it

@@ -110,7 +110,7 @@ def test_status_open_alone_leaves_out_items_in_progress(reader, january):
     assert "Being done" not in html
 
 
-def test_filtering_by_team(reader, january, docs_meeting):
+def test_filtering_by_team(reader, january, docs_meeting, team_reading):
     make_item("Core work", january)
     make_item("Docs work", docs_meeting)
 

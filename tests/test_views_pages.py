@@ -241,7 +241,9 @@ def test_an_unknown_person_is_not_found(reader):
 # Teams
 
 
-def test_the_team_page_lists_its_open_items_with_owners_and_age(reader, owner, teammate):
+def test_the_team_page_lists_its_open_items_with_owners_and_age(
+    reader, owner, teammate, team_reading
+):
     january = make_meeting("2024-01-10", participants=[owner, teammate])
     make_item("Arrange meetings", january, owners=[owner])
     make_item("Post on social media", january, owners=[owner, teammate])

@@ -83,15 +83,14 @@ def carried_over(meeting):
     Oldest first. The items are open now: one closed since is not listed, even
     on the page of a meeting from before it was closed.
     """
-    teams = [team.pk for team in meeting.teams.all()]
+    teams = list(meeting.teams.all())
     if not teams:
         return [], None
-    earlier = Meeting.objects.filter(teams__in=teams, date__lt=meeting.date)
     said = Mention.objects.filter(meeting=meeting, removed=False).values("item")
     items = (
         Item.objects.open()
         .in_minutes()
-        .filter(meeting__in=earlier)
+        .of_teams(teams, before=meeting.date)
         .exclude(pk__in=said)
         .order_by("raised", "pk")
     )
