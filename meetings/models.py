@@ -16,7 +16,7 @@ from django.db import models, transaction
 from django.db.models import Exists, F, Func, OuterRef, Prefetch, Q, Subquery, Sum
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 
 from meetings.minutes import limits
 from meetings.names import is_group, name_key
@@ -300,6 +300,9 @@ class Meeting(models.Model):
     date = models.DateField()
     datetime = models.DateTimeField(null=True, blank=True)
     title = models.CharField(max_length=limits.TITLE, blank=True)
+    # What pages call it: its title, or its teams and date ("Community meeting, 12 Jan
+    # 2022"), never its file's path. Kept by keep_name() when the title or teams change.
+    name = models.CharField(max_length=limits.TITLE, blank=True, editable=False)
     location = models.CharField(max_length=limits.LOCATION, blank=True)
     teams = models.ManyToManyField(Team, related_name="meetings")
     participants = models.ManyToManyField(Person, through="Participant", related_name="meetings")
@@ -319,10 +322,25 @@ class Meeting(models.Model):
         ]
 
     def __str__(self):
-        return self.title or self.source
+        return self.name or self.title or self.source
 
     def get_absolute_url(self):
         return reverse("meetings:meeting", args=[self.pk])
+
+    def keep_name(self):
+        """Name the meeting anew from its title, teams and date, once its teams are saved."""
+        self.name = meeting_name(self.title, [team.name for team in self.teams.all()], self.date)
+        Meeting.objects.filter(pk=self.pk).update(name=self.name)
+
+
+def meeting_name(title, teams, date):
+    """What pages call a meeting: its title, or "Community meeting, 12 Jan 2022"."""
+    if title:
+        return title
+    day = f"{date.day} {date:%b %Y}"
+    if not teams:
+        return f"Meeting of {day}"
+    return f"{capfirst(', '.join(teams))} meeting, {day}"[: limits.TITLE]
 
 
 class Participant(models.Model):

@@ -82,6 +82,7 @@ def make_meeting(date="2024-01-10", teams=("core",), participants=(), **fields):
     fields.setdefault("file_name", fields["source"].rsplit("/", 1)[-1])
     meeting = Meeting.objects.create(date=dt.date.fromisoformat(date), content_hash="", **fields)
     meeting.teams.set([make_team(name) for name in teams])
+    meeting.keep_name()
     Participant.objects.bulk_create(
         Participant(meeting=meeting, person=person, name=person.handle, position=position)
         for position, person in enumerate(participants)

@@ -189,6 +189,33 @@ def test_the_meeting_page_says_since_when_a_carried_item_is_open(reader):
     assert "10 Jan 2024" in html
 
 
+def test_a_meeting_without_a_title_is_named_by_its_teams_and_date_not_its_file(reader, owner):
+    untitled = MINUTES.replace('    title: "Core, January 10, 2024"\n', "").replace(
+        "      - core", "      - community\n      - docs"
+    )
+    meeting = import_text(untitled, source="discussions/community/2024-01-10.md").meeting
+
+    html = page(reader.get(f"/meetings/{meeting.pk}/"))
+    listed = page(reader.get("/meetings/"))
+
+    assert "<h1>Community, docs meeting, 10 Jan 2024</h1>" in html
+    assert "<title>Community, docs meeting, 10 Jan 2024" in html
+    assert "Community, docs meeting, 10 Jan 2024</a>" in listed
+    assert "discussions/community/2024-01-10.md</a>" not in listed
+
+
+def test_a_meeting_is_named_anew_when_its_teams_change():
+    meeting = import_text(MINUTES.replace('    title: "Core, January 10, 2024"\n', "")).meeting
+    assert str(meeting) == "Core meeting, 10 Jan 2024"
+    docs = make_meeting("2024-01-11", teams=["docs"]).teams.get()
+
+    meeting.teams.set([docs])
+    meeting.keep_name()
+
+    meeting.refresh_from_db()
+    assert meeting.name == "Docs meeting, 10 Jan 2024"
+
+
 def test_an_unknown_meeting_is_not_found(reader):
     assert reader.get("/meetings/999/").status_code == 404
 

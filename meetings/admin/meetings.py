@@ -39,7 +39,7 @@ class AgendaInline(admin.TabularInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
-    list_display = ["date", "source", "title"]
+    list_display = ["date", "name", "source"]
     list_filter = ["teams"]
     date_hierarchy = "date"
     search_fields = ["source", "title"]
@@ -56,6 +56,7 @@ class MeetingAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        form.instance.keep_name()
         # Participants or teams may have changed: so may who the names are.
         resolve(meetings=[form.instance])
         Ownership.objects.keep(form.instance.mentions.values_list("item", flat=True))

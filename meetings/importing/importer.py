@@ -23,6 +23,7 @@ from meetings.models import (
     Person,
     Team,
     free_handle,
+    meeting_name,
     name_key,
 )
 from meetings.names import Kind, spelling
@@ -110,6 +111,7 @@ class Importer:
         meeting.date = minutes.date
         meeting.datetime = writing.aware(minutes.datetime)
         meeting.title = minutes.title or ""
+        meeting.name = meeting_name(meeting.title, [team.name for team in teams], minutes.date)
         meeting.location = minutes.location or ""
         meeting.text = prepared.text
         meeting.content_hash = prepared.content_hash
