@@ -30,6 +30,7 @@ from meetings.forms import NEXT_STATUSES
 from meetings.models import Item
 
 SENTINEL = 987654321
+STILL_OPEN = frozenset(Item.Status.still_open())
 
 
 class Urls:
@@ -243,6 +244,8 @@ def row_html(item, urls, *, form=None):
         for team in meeting.row_teams
     )
     long_date, short_date, age = urls.dates(item.raised)
+    # "Open since" only while it is open: a closed item was raised then.
+    since = "open since" if item.status in STILL_OPEN else "raised"
     mentions = f"· in {item.mention_count} meetings" if item.mention_count > 1 else ""
     removed = ' <span class="tag">no longer in the minutes</span>' if item.removed else ""
     return (
@@ -252,7 +255,7 @@ def row_html(item, urls, *, form=None):
         '<p class="item-meta">\n'
         f'<a class="item-link" href="{urls.item(pk)}" aria-label="Item {pk}">#{pk}</a>\n'
         f"· {owners_html(item, urls)}\n"
-        f'· <span title="first raised {long_date}">open since '
+        f'· <span title="first raised {long_date}">{since} '
         f'<a href="{urls.meeting(meeting.pk)}">{short_date}</a> ({age})</span>\n'
         f"{teams}{mentions}{' ·' + removed if removed else ''}\n"
         "</p>\n</div>\n"

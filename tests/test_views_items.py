@@ -110,6 +110,18 @@ def test_status_open_alone_leaves_out_items_in_progress(reader, january):
     assert "Being done" not in html
 
 
+def test_a_closed_item_says_when_it_was_raised_not_since_when_it_is_open(reader, january):
+    make_item("Still open", january)
+    make_item("Done already", january, status=Item.Status.DONE)
+
+    html = page(reader.get("/items/", {"status": ["open", "done"]}))
+
+    still, done = html.split("Done already")
+    assert "open since" in still.split("Still open")[1]
+    assert "open since" not in done
+    assert "raised" in done
+
+
 def test_filtering_by_team(reader, january, docs_meeting, team_reading):
     make_item("Core work", january)
     make_item("Docs work", docs_meeting)

@@ -90,3 +90,31 @@ def test_no_path_or_search_fails(visitor, path, value):
 @pytest.mark.parametrize("url", ["/people/%00/", "/people/?q=%00", "/people/?format=csv&q=a%00b"])
 def test_a_nul_in_a_name_names_no_one_on_any_database(visitor, url):
     assert visitor.get(url).status_code in (200, 404)
+
+
+def test_a_page_that_is_not_there_says_so_in_the_trackers_own_page(visitor):
+    response = visitor.get("/items/999999/")
+
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "<h1>Not found</h1>" in html
+    assert "/items/999999/" in html
+    assert 'href="/items/"' in html
+
+
+def test_an_error_shows_the_trackers_own_page_without_a_traceback(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/items/"))
+
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "<h1>Something went wrong</h1>" in html
+    assert "Traceback" not in html
+
+
+def test_the_admin_says_whose_it_is(admin_client):
+    html = admin_client.get("/admin/").content.decode()
+
+    assert "Minutes tracker" in html
+    assert "Django administration" not in html

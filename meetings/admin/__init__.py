@@ -14,3 +14,7 @@ __all__ = ["claims", "logs", "meetings", "people"]
 
 # The admin index links to "Import minutes"; imports are logged, read-only.
 admin.site.index_template = "admin/meetings/import_index.html"
+# The admin says whose it is, not "Django administration".
+admin.site.site_header = "Minutes tracker"
+admin.site.site_title = "Minutes tracker admin"
+admin.site.index_title = "Maintenance"
