@@ -28,7 +28,7 @@ MINUTES = """
     #### Release
 
     MP: The release is late, see https://github.com/acme/core/pull/12
-    TK: I will help.
+    TK: I will help, see https://docs.google.com/spreadsheets/d/1cu7wecQmuYhdwf-D2_irQZx0123456789abcdefghij/edit
 
     ## TODOs and Decisions
 
@@ -193,6 +193,11 @@ def test_a_phone_shows_the_items_without_scrolling_sideways(
 
     page.goto(f"{live_server.url}/items/{release.pk}/")
     expect(status_of(page, release)).to_be_visible()
+    assert page.evaluate(fits)
+
+    # The minutes themselves, with a long link in what was said.
+    page.goto(f"{live_server.url}{release.meeting.get_absolute_url()}")
+    expect(page.get_by_text("I will help")).to_be_visible()
     assert page.evaluate(fits)
 
 
