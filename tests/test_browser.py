@@ -190,6 +190,11 @@ def test_a_phone_shows_the_items_without_scrolling_sideways(
     page.goto(f"{live_server.url}/items/")
     expect(page.locator("[data-item]")).to_have_count(len(minutes))
     assert page.evaluate(fits)
+    # The filters fold away on a phone, and open with a tap.
+    owner_field = page.get_by_label("Owner")
+    expect(owner_field).to_be_hidden()
+    page.get_by_text("Filters", exact=True).click()
+    expect(owner_field).to_be_visible()
 
     page.goto(f"{live_server.url}/items/{release.pk}/")
     expect(status_of(page, release)).to_be_visible()
