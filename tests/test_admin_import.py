@@ -229,7 +229,7 @@ def test_the_preview_shows_the_meeting_and_what_it_will_create_and_writes_nothin
     assert preview.status_code == 200
     assert "2024-01-10.md" in page
     assert '<span class="outcome outcome-imported">new</span>' in page
-    assert "Wednesday, 10 January 2024" in page
+    assert "Wed 10 Jan 2024" in page
     assert "<dd>Plat Re-Arch</dd>" in page
     assert "<dd>RăzvanD, AlexJ, Maria</dd>" in page
     assert "Arrange meetings" in page

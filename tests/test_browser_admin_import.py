@@ -32,7 +32,7 @@ def test_a_maintainer_uploads_minutes_sees_the_preview_and_confirms(live_server,
     expect(page.locator("h1")).to_have_text("Preview: import minutes")
     expect(page.get_by_text("2 new, 0 updated, 0 unchanged")).to_be_visible()
     first = page.locator(".import-file", has_text="2026-01-07.md")
-    expect(first.locator("dd").first).to_have_text("Wednesday, 7 January 2026")
+    expect(first.locator("dd").first).to_have_text("Wed 7 Jan 2026")
     expect(first).to_contain_text("MariaP, TomK, Ana Lopes, Jonas, SamirB")
     expect(first).to_contain_text("Draft the 1.0 release plan")
     expect(first).to_contain_text("MP (person: MariaP)")
