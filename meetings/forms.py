@@ -114,3 +114,40 @@ class OwnerForm(forms.Form):
         if person is None:
             raise forms.ValidationError(f"No one in the minutes is written “{text}”.")
         return person
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label="Comment",
+        max_length=5000,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Write @handle to name someone.",
+    )
+
+
+class ReassignForm(forms.Form):
+    """Whom an item is for now: one or more people, by any name that names one person."""
+
+    owners = forms.CharField(
+        label="Owners",
+        max_length=500,
+        help_text="Handles or names, separated by commas.",
+    )
+
+    def clean_owners(self):
+        people, unknown = [], []
+        for text in (part.strip() for part in self.cleaned_data["owners"].split(",")):
+            if not text:
+                continue
+            person = named(text).person
+            if person is None:
+                unknown.append(text)
+            elif person not in people:
+                people.append(person)
+        if unknown:
+            names = ", ".join(f"“{text}”" for text in unknown)
+            raise forms.ValidationError(f"No one person in the minutes is written {names}.")
+        if not people:
+            raise forms.ValidationError("Name at least one person.")
+        return people

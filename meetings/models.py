@@ -6,6 +6,7 @@ makes one mention per item; matching across meetings adds more.
 """
 
 import datetime as dt
+import re
 import unicodedata
 import uuid
 
@@ -642,6 +643,33 @@ class Item(models.Model):
     def get_absolute_url(self):
         return reverse("meetings:item", args=[self.pk])
 
+    def add_comment(self, user, text):
+        return Comment.objects.create(item=self, user=user, text=text)
+
+    def reassign(self, user, people):
+        """Give the item to ``people`` (Person rows), in its history.
+
+        Its owners become these people by handle; later minutes that write the
+        item for them raise it again (matching compares the item's owners).
+        """
+        before = [
+            owner.person.handle if owner.person else owner.name
+            for owner in self.owners.select_related("person")
+        ]
+        self.owners.all().delete()
+        Owner.objects.bulk_create(
+            Owner(item=self, name=p.handle, key=name_key(p.handle), person=p, position=n)
+            for n, p in enumerate(people)
+        )
+        after = ", ".join(person.handle for person in people)
+        Event.objects.create(
+            item=self,
+            kind=Event.Kind.REASSIGNED,
+            user=user,
+            text=f"From {', '.join(before) or 'no one'} to {after}.",
+        )
+        Ownership.objects.keep([self.pk])
+
     @property
     def is_open(self):
         return self.kind == self.Kind.ACTION and self.status in self.Status.still_open()
@@ -1129,6 +1157,7 @@ class Event(models.Model):
 
     class Kind(models.TextChoices):
         OWNERS = "owners", "Owners changed"
+        REASSIGNED = "reassigned", "Given to others"
         LINKED = "linked", "Linked"
         SPLIT = "split", "Split"
         DISMISSED = "dismissed", "Not the same"
@@ -1147,6 +1176,31 @@ class Event(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class Comment(models.Model):
+    """What someone says about an item without changing its status: part of its history."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="comments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField()
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created", "pk"]
+
+    def __str__(self):
+        return self.text[:80]
+
+    def handles(self):
+        """The ``@handle`` mentions the comment writes, as written."""
+        return HANDLE_MENTION.findall(self.text)
+
+
+# "@MariaP", "@răzvan.d": a person named in a comment (not an email address's "@").
+HANDLE_MENTION = re.compile(r"(?<![\w.@])@([^\W_][\w.-]*[^\W_]|[^\W_])")
 
 
 class ClaimQuerySet(models.QuerySet):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings.views import claims, home, items, matching, meetings, people, teams
+from meetings.views import claims, conversation, home, items, matching, meetings, people, teams
 
 app_name = "meetings"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("items/mentions.csv", items.mentions_csv, name="mentions_csv"),
     path("items/<int:pk>/", items.item, name="item"),
     path("items/<int:pk>/status/", items.item_status, name="item_status"),
+    path("items/<int:pk>/comments/", conversation.comment, name="item_comment"),
+    path("items/<int:pk>/owners/", conversation.reassign, name="item_reassign"),
     path("items/<int:pk>/mentions/<int:mention>/split/", matching.split, name="item_split"),
     path("items/<int:pk>/owners/<int:owner>/", matching.owner, name="item_owner"),
     path(

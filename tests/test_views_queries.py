@@ -143,8 +143,9 @@ def test_the_other_pages_cost_the_same_at_10_and_200_rows(
     item = world.items.first()
     for url, most, shown in [
         ("/", 9, "Task 0 for"),
-        # One more for an owner or maintainer: the handles offered to say who an owner is.
-        (f"/items/{item.pk}/", 12, item.text.split(" https")[0]),
+        # One more for an owner or maintainer: the handles offered to say who an owner is;
+        # and the item's comments.
+        (f"/items/{item.pk}/", 13, item.text.split(" https")[0]),
         ("/meetings/", 7, 'href="/meetings/'),
         # One more than before pages: the count, bounded (BoundedPaginator).
         ("/people/", 5, 'data-person="TomK"'),

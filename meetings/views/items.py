@@ -7,6 +7,9 @@ from django.db import connection, transaction
 from django.db.models import Prefetch, Q
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import linebreaksbr
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import trigger_client_event
@@ -15,7 +18,18 @@ from meetings.csvcells import joined, neutralise
 from meetings.filters import ItemFilter
 from meetings.forms import StatusForm
 from meetings.markdown import plain
-from meetings.models import Candidate, Item, Meeting, Mention, Owner, Person, Team, Verdict
+from meetings.models import (
+    HANDLE_MENTION,
+    Candidate,
+    Item,
+    Meeting,
+    Mention,
+    Owner,
+    Person,
+    Team,
+    Verdict,
+    name_key,
+)
 from meetings.rows import Urls
 from meetings.views.common import (
     linked_person,
@@ -256,7 +270,12 @@ def item_context(item, me=None, **extra):
             (o, [could_be[pk] for pk in o.candidates if pk in could_be], may)
             for o, may in zip(owner_rows, correctable, strict=True)
         ],
-        "handles": Person.objects.values_list("handle", flat=True) if any(correctable) else [],
+        "handles": (
+            Person.objects.values_list("handle", flat=True)
+            if any(correctable) or item.may_decide
+            else []
+        ),
+        "current_owners": ", ".join(o.person.handle for o in owner_rows if o.person),
         "mentions": mentions,
         # Where the item was first raised: the line that the item page points at.
         "source": next((m for m in mentions if m.meeting_id == item.meeting_id), None),
@@ -280,10 +299,31 @@ def may_correct(item, owner, me):
 
 
 def history(item):
-    """Status changes and the other events of the item, in time order: (kind, entry) pairs."""
+    """Status changes, comments and the other events of the item, in time order:
+    (kind, entry) pairs. A comment's ``html`` links the people it names (``@handle``)."""
     changes = [("status", c) for c in item.status_changes.select_related("user__person")]
     events = [("event", e) for e in item.events.select_related("user__person")]
-    return sorted(changes + events, key=lambda pair: pair[1].created)
+    comments = list(item.comments.select_related("user__person"))
+    named = {name_key(h) for comment in comments for h in comment.handles()}
+    people = {p.key: p for p in Person.objects.filter(key__in=named)} if named else {}
+    for comment in comments:
+        comment.html = comment_html(comment.text, people)
+    said = [("comment", c) for c in comments]
+    return sorted(changes + events + said, key=lambda pair: pair[1].created)
+
+
+def comment_html(text, people):
+    """A comment as HTML: its text escaped, its lines kept, ``@handle`` linked to the person."""
+
+    def mention(found):
+        person = people.get(name_key(found.group(1)))
+        if person is None:
+            return found.group(0)
+        url = escape(person.get_absolute_url())
+        return f'<a class="mention" href="{url}">@{escape(person.handle)}</a>'
+
+    linked = HANDLE_MENTION.sub(mention, escape(text))
+    return mark_safe(linebreaksbr(linked, autoescape=False))
 
 
 @login_required
