@@ -98,8 +98,8 @@ class ItemFilter(django_filters.FilterSet):
     sort = django_filters.ChoiceFilter(
         label="Sort",
         choices=[
-            ("raised", "Oldest first"),
             ("-raised", "Newest first"),
+            ("raised", "Oldest first"),
             ("-mentions", "Most often raised"),
             ("-changed", "Recently changed"),
         ],
@@ -119,21 +119,25 @@ class ItemFilter(django_filters.FilterSet):
             if "status" not in data:
                 data.setlist("status", [status.value for status in Item.Status.still_open()])
             data.setdefault("kind", Item.Kind.ACTION.value)
+            # The everyday question first: what was raised lately.
+            if not data.get("sort"):
+                data["sort"] = "-raised"
         super().__init__(data, *args, **kwargs)
 
     def filter_queryset(self, queryset):
-        # The everyday question, one person's open (or in progress) items oldest
-        # first, is read from the kept ownership's index: the other filters narrow it.
+        # The everyday question, one person's open (or in progress) items newest (or
+        # oldest) first, is read from the kept ownership's index: the other filters narrow it.
         data = self.form.cleaned_data
         if data.get("owner"):
             self.named_owner = named(data["owner"])
         person = self.named_owner.person if data.get("owner") else None
-        if person is None or not self.asks_open_oldest_first(data):
+        if person is None or not self.asks_open_by_age(data):
             return super().filter_queryset(queryset)
         if Owner.objects.filter(key=person.key, person=None, is_group=False).exists():
             return super().filter_queryset(queryset)  # their handle, written unresolved
         statuses = data["status"] if set(data["status"]) != set(Item.Status.still_open()) else None
-        queryset = queryset.open_owned_by(person, statuses)  # one of the two, or both
+        newest = data.get("sort") == "-raised"
+        queryset = queryset.open_owned_by(person, statuses, newest_first=newest)
         narrowed = False
         for name, value in data.items():
             if name not in self.READ_FROM_OWNERSHIP:
@@ -150,13 +154,13 @@ class ItemFilter(django_filters.FilterSet):
     # Who the owner filter names (a meetings.people.lookup.Named), once it is read.
     named_owner = None
 
-    def asks_open_oldest_first(self, data):
+    def asks_open_by_age(self, data):
         return (
             set(data.get("status") or []) <= set(Item.Status.still_open())
             and data.get("status")
             and data.get("kind") == Item.Kind.ACTION
             and not data.get("removed")
-            and data.get("sort") in (None, "", "raised")
+            and data.get("sort") in (None, "", "raised", "-raised")
         )
 
     def filter_owner(self, queryset, name, value):

@@ -513,17 +513,22 @@ class ItemQuerySet(models.QuerySet):
         """
         return self.filter(ownerships__person=person)
 
-    def open_owned_by(self, person, statuses=None):
-        """The person's open items still in the minutes, oldest first: one index range.
+    def open_owned_by(self, person, statuses=None, *, newest_first=False):
+        """The person's open items still in the minutes, oldest (or newest) first: one
+        index range.
 
         The same rows as ``open().in_minutes().owned_by(person)`` in that order,
-        read from ``ownership_open_status_idx`` without touching the items they skip;
-        ``statuses`` (of the open ones) narrows them within the index too.
+        read from ``ownership_open_status_idx`` (backwards for the newest) without
+        touching the items they skip; ``statuses`` (of the open ones) narrows them
+        within the index too.
         """
         mine = Q(ownerships__person=person, ownerships__open=True)
         if statuses is not None:
             mine &= Q(ownerships__status__in=statuses)
-        return self.filter(mine).order_by("ownerships__raised", "ownerships__item_id")
+        order = ("ownerships__raised", "ownerships__item_id")
+        if newest_first:
+            order = tuple(f"-{key}" for key in order)
+        return self.filter(mine).order_by(*order)
 
     def of_team(self, team):
         return self.of_teams([team])
@@ -732,8 +737,12 @@ class Owner(NameRef):
             models.Index(fields=["person", "item"], name="owner_person_idx"),
             models.Index(fields=["key", "item"], name="owner_key_idx"),
             # Owners written as someone's handle and not resolved: few, however busy they are.
+            # The person column too, or SQLite reads every owner of the key from the index
+            # above to find none unresolved (3 ms for a person owning 4,000 items).
             models.Index(
-                fields=["key"], condition=Q(person__isnull=True), name="owner_unresolved_key_idx"
+                fields=["key", "person"],
+                condition=Q(person__isnull=True),
+                name="owner_unresolved_key_idx",
             ),
             # Items owned by a group, for its members (ItemQuerySet.owned_by).
             models.Index(fields=["item"], condition=Q(is_group=True), name="owner_group_idx"),

@@ -14,7 +14,7 @@ def shown(query=""):
     return [item.text for item in filterset.qs]
 
 
-def test_without_a_query_the_filter_keeps_open_action_items_in_the_minutes_oldest_first():
+def test_without_a_query_the_filter_keeps_open_action_items_in_the_minutes_newest_first():
     make_item("Later", make_meeting("2024-02-01"))
     make_item("Earlier", make_meeting("2024-01-01"))
     make_item("Being done", status=Item.Status.IN_PROGRESS)
@@ -22,7 +22,8 @@ def test_without_a_query_the_filter_keeps_open_action_items_in_the_minutes_oldes
     make_item("A decision", kind=Item.Kind.DECISION)
     make_item("Removed", removed=True)
 
-    assert shown() == ["Earlier", "Being done", "Later"]
+    assert shown() == ["Later", "Being done", "Earlier"]
+    assert shown("sort=raised") == ["Earlier", "Being done", "Later"]
 
 
 def test_asking_for_a_status_replaces_the_default():
@@ -68,7 +69,7 @@ def test_the_owner_filter_finds_a_person_by_handle_and_names_written_for_them(ow
     make_item("Written as her handle, not resolved", meeting, owners=["MariaP"])
     make_item("Someone else", meeting, owners=["RD"])
 
-    assert shown("owner=MariaP") == ["Resolved", "Written as her handle, not resolved"]
+    assert shown("owner=MariaP") == ["Written as her handle, not resolved", "Resolved"]
 
 
 def test_a_group_item_is_only_for_the_people_at_its_meeting(owner, outsider):

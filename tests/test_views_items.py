@@ -24,7 +24,7 @@ def docs_meeting(outsider):
     return make_meeting("2024-02-01", teams=["docs"], participants=[outsider])
 
 
-def test_the_list_shows_open_action_items_oldest_first(reader, owner, january, march):
+def test_the_list_shows_open_action_items_newest_first(reader, owner, january, march):
     make_item("Write the release notes", march, owners=[owner])
     make_item("Arrange meetings", january, owners=[owner])
     make_item("Fix the CI", january, owners=[owner], status=Item.Status.IN_PROGRESS)
@@ -39,7 +39,9 @@ def test_the_list_shows_open_action_items_oldest_first(reader, owner, january, m
     assert "Ship 0.7" not in html
     assert "Dropped idea" not in html
     assert "We meet on Wednesdays" not in html
-    assert html.index("Arrange meetings") < html.index("Write the release notes")
+    assert html.index("Write the release notes") < html.index("Arrange meetings")
+    oldest_first = page(reader.get("/items/", {"sort": "raised"}))
+    assert oldest_first.index("Arrange meetings") < oldest_first.index("Write the release notes")
 
 
 def test_filtering_by_a_persons_handle_shows_their_items_and_their_groups(
@@ -114,7 +116,7 @@ def test_a_closed_item_says_when_it_was_raised_not_since_when_it_is_open(reader,
     make_item("Still open", january)
     make_item("Done already", january, status=Item.Status.DONE)
 
-    html = page(reader.get("/items/", {"status": ["open", "done"]}))
+    html = page(reader.get("/items/", {"status": ["open", "done"], "sort": "raised"}))
 
     still, done = html.split("Done already")
     assert "open since" in still.split("Still open")[1]
@@ -283,12 +285,13 @@ def test_the_list_is_paged_and_pages_keep_the_filters(reader, settings, january)
     first = page(reader.get("/items/", {"q": "task"}))
     third = page(reader.get("/items/", {"q": "task", "page": 3}))
 
-    assert "Task 0" in first
+    # Newest first: raised the same day, the last written first.
+    assert "Task 4" in first
     assert "Task 2" not in first
     assert "Page 1 of 3" in first
     assert "?q=task&amp;page=2" in first
-    assert "Task 4" in third
-    assert "Task 0" not in third
+    assert "Task 0" in third
+    assert "Task 4" not in third
 
 
 def test_htmx_gets_only_the_results(reader, january):

@@ -666,7 +666,7 @@ def test_the_csv_export_follows_the_new_filters_with_the_same_columns(client, ow
     assert rows[0] == (
         "id,meeting_date,teams,owners,owners_as_written,text,status,first_raised,mentions,url"
     )
-    assert [row.split(",")[5] for row in rows[1:]] == ["Old and often", '"Middle']
+    assert [row.split(",")[5] for row in rows[1:]] == ['"Middle', "Old and often"]
 
 
 # Hostile minutes
