@@ -127,9 +127,9 @@ class ItemFilter(django_filters.FilterSet):
                 data.setlist("status", [status.value for status in Item.Status.still_open()])
             data.setdefault("kind", Item.Kind.ACTION.value)
         super().__init__(data, *args, **kwargs)
-        self.filters["stale"].extra["help_text"] = (
-            f"Open, and raised in no meeting for {settings.STALE_DAYS} days."
-        )
+        self.filters[
+            "stale"
+        ].label = f"Stale only: raised in no meeting for {settings.STALE_DAYS} days"
 
     def filter_queryset(self, queryset):
         # The everyday question, one person's open (or in progress) items oldest
