@@ -104,6 +104,7 @@ def person(request, slug):
         "meetings": person.meetings.prefetch_related("teams").order_by("-date")[:10],
         # "Select all" of the bulk form: the same items, as the items list's filter.
         "bulk_filter": urlencode({"owner": person.handle}),
+        "empty": "No open items.",
         **about(person),
     }
     return render_page(request, "meetings/person.html", "meetings/_item_page.html", context)

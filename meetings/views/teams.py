@@ -20,6 +20,7 @@ def team(request, slug):
         "meetings": team.meetings.order_by("-date")[:5],
         # "Select all" of the bulk form: the same items, as the items list's filter.
         "bulk_filter": urlencode({"team": team.slug}),
+        "empty": "No open items. Well done.",
     }
     return render_page(request, "meetings/team.html", "meetings/_item_page.html", context)
 
