@@ -204,9 +204,9 @@ def test_through_htmx_the_list_comes_back_with_the_message(reader, three):
     assert "Arrange meetings" not in html
 
 
-def test_the_same_few_queries_for_5_and_50_items(owner):
+def test_the_same_few_queries_for_5_50_and_150_items(owner):
     meeting = make_meeting("2024-01-10", participants=[owner])
-    for n in range(55):
+    for n in range(205):
         make_item(f"Task {n}", meeting, owners=[owner], line=n + 1)
     user = owner.user
 
@@ -219,7 +219,8 @@ def test_the_same_few_queries_for_5_and_50_items(owner):
         return len(captured)
 
     items = list(Item.objects.order_by("pk"))
-    assert queries(items[:5]) == queries(items[5:55]) <= 10
+    # 150: more than bulk_create writes in one query on SQLite.
+    assert queries(items[:5]) == queries(items[5:55]) == queries(items[55:205]) <= 10
 
 
 def test_undo_puts_each_item_back_and_records_it(reader, owner, teammate, three):
