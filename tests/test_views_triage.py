@@ -176,6 +176,19 @@ def test_select_all_takes_the_items_the_filter_matches_when_sent(reader, owner, 
     assert "4 items marked done." in page(reader.get("/items/"))
 
 
+def test_select_all_on_a_persons_page_takes_their_open_items(reader, teammate, three):
+    html = page(reader.get("/people/tomk/"))
+    assert 'name="filter" value="owner=TomK"' in html
+
+    bulk(reader, [], all="1", filter="owner=TomK", next="/people/tomk/")
+
+    assert dict(Item.objects.values_list("text", "status")) == {
+        "Arrange meetings": "open",
+        "Book a room": "open",
+        "Write the agenda": "done",
+    }
+
+
 def test_select_all_says_which_items_were_so_already(reader, three):
     three[0].set_status(None, Item.Status.DONE)
 
