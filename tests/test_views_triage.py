@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from unittest.mock import patch
 
 import pytest
 from django.db import connection
@@ -359,6 +360,14 @@ def test_stale_days_is_a_setting(reader, ages, settings):
 
     assert "Raised again" in html
     assert "Fresh task" in html
+
+
+def test_select_all_of_more_than_a_thousand_says_so(reader, settings, three):
+    settings.TRACKER_PAGE_SIZE = 2
+    with patch("meetings.views.common.BoundedPaginator.bound", 2):
+        html = page(reader.get("/items/"))
+
+    assert "Select all matching this filter (more than 2)" in html
 
 
 def test_a_reader_who_is_not_signed_in_sees_no_checkboxes(client, settings, three):
