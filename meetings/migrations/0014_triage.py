@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0014_meeting_name'),
+        ('meetings', '0015_comments_and_reassigning'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
