@@ -85,6 +85,7 @@ bench: install
 	fi
 	$(BIN)/python benchmarks/bench_people.py
 	$(BIN)/python benchmarks/bench_matching.py
+	$(BIN)/python benchmarks/bench_bulk.py
 
 # gunicorn + PostgreSQL + wrk; the database in LOADTEST_DATABASE_URL (default
 # postgres://postgres@127.0.0.1:5432/loadtest) is dropped and restored on each run.

@@ -2,14 +2,16 @@
 
 ``/items/?owner=RD&status=open&status=in_progress&team=core&from=2024-01-01&q=release``
 and the same with ``&format=csv``: people script against these names, keep them.
-``older_than=30`` (days since first raised) and ``mentions_min=3`` (meetings that
-write the item) came later; new names may be added, none renamed.
+``older_than=30`` (days since first raised), ``mentions_min=3`` (meetings that
+write the item) and ``stale=1`` (open, and raised in no meeting for ``STALE_DAYS``)
+came later; new names may be added, none renamed.
 """
 
 from datetime import timedelta
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 from django_filters.constants import EMPTY_VALUES
@@ -90,6 +92,11 @@ class ItemFilter(django_filters.FilterSet):
         min_value=1,
         help_text="Written in the minutes of at least this many meetings.",
     )
+    stale = django_filters.BooleanFilter(
+        label="Stale only",
+        method="filter_stale",
+        widget=forms.CheckboxInput,
+    )
     removed = django_filters.BooleanFilter(
         label="Include items no longer in the minutes",
         method="filter_removed",
@@ -123,6 +130,9 @@ class ItemFilter(django_filters.FilterSet):
             if not data.get("sort"):
                 data["sort"] = "-raised"
         super().__init__(data, *args, **kwargs)
+        self.filters[
+            "stale"
+        ].label = f"Stale only: raised in no meeting for {settings.STALE_DAYS} days"
 
     def filter_queryset(self, queryset):
         # The everyday question, one person's open (or in progress) items newest (or
@@ -192,6 +202,9 @@ class ItemFilter(django_filters.FilterSet):
 
     def filter_older_than(self, queryset, name, value):
         return queryset.filter(raised__lt=timezone.localdate() - timedelta(days=value))
+
+    def filter_stale(self, queryset, name, value):
+        return queryset.stale() if value else queryset
 
     def filter_removed(self, queryset, name, value):
         return queryset if value else queryset.in_minutes()

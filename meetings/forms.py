@@ -61,6 +61,47 @@ class StatusForm(forms.Form):
         return f"{who(latest.user)} changed it to {status} on {when}. Your change was not saved."
 
 
+# What a list's bulk form offers: (status, button text).
+BULK_STATUSES = [
+    (Item.Status.DONE, "Done"),
+    (Item.Status.DROPPED, "Drop"),
+    (Item.Status.IN_PROGRESS, "In progress"),
+]
+
+
+class SeenItemsField(forms.Field):
+    """Ticked items as ``id:status:version``: each item and what the user saw of it."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        seen = {}
+        for text in value or []:
+            pk, _, rest = str(text).partition(":")
+            status, _, version = rest.partition(":")
+            if not pk.isdigit() or status not in Item.Status.values:
+                raise ValidationError("An item ticked is not one this list shows.", code="invalid")
+            seen[int(pk)] = (status, version)
+        return seen
+
+
+class BulkStatusForm(forms.Form):
+    """One status for many items: the ticked ones, or all that a list's filter matches."""
+
+    status = forms.ChoiceField(choices=BULK_STATUSES)
+    note = forms.CharField(required=False, max_length=1000, strip=True)
+    item = SeenItemsField(required=False)
+    # "All matching": the list's filter (an /items/ query), read when the form is sent.
+    all = forms.BooleanField(required=False)
+    filter = forms.CharField(required=False, max_length=2000)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("all") and not cleaned.get("item") and "item" not in self.errors:
+            raise ValidationError("No item was selected.", code="empty")
+        return cleaned
+
+
 def who(user):
     """How the tracker names a user: their person's handle when linked."""
     if user is None:

@@ -9,12 +9,26 @@ import datetime as dt
 import re
 import unicodedata
 import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
-from django.db.models import Exists, F, Func, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db import connection, models, transaction
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst, slugify
@@ -456,11 +470,29 @@ ROW_FIELDS = (
     "text",
     "status",
     "raised",
+    "last_raised",
     "mention_count",
     "removed",
     "status_changed",
     "meeting_id",
 )
+
+
+def stale_before(today=None):
+    """The day before which an open item no meeting raised since is stale (``STALE_DAYS``)."""
+    return (today or timezone.localdate()) - dt.timedelta(days=settings.STALE_DAYS)
+
+
+@dataclass
+class BulkChange:
+    """What a change of many items at once did: each list holds (id, text) pairs."""
+
+    batch: "StatusBatch | None" = None
+    changed: list = field(default_factory=list)
+    # Changed by someone else since the user looked: left as they are.
+    stale: list = field(default_factory=list)
+    # At the status asked for already.
+    unchanged: list = field(default_factory=list)
 
 
 class ItemQuerySet(models.QuerySet):
@@ -493,6 +525,75 @@ class ItemQuerySet(models.QuerySet):
 
     def actions(self):
         return self.filter(kind=Item.Kind.ACTION)
+
+    def stale(self, today=None):
+        """Open items still in the minutes that no meeting has raised for ``STALE_DAYS``."""
+        before = stale_before(today)
+        return (
+            self.open()
+            .in_minutes()
+            .filter(Q(last_raised__lt=before) | Q(last_raised__isnull=True, raised__lt=before))
+        )
+
+    def set_status(self, user, status, note="", seen=None, batch=True):
+        """Change the status of these action items at once, as ``Item.set_status`` does one.
+
+        A status change each (in one ``StatusBatch``, which can be undone, unless
+        ``batch`` is false), the kept ownership and the open counts of their people
+        and teams in step: in the same few queries for five items or five hundred.
+        ``seen`` maps item ids to the ``(status, status_version)`` the user saw; an
+        item changed by someone since is left as it is, and so is one at ``status``
+        already. Returns a ``BulkChange``.
+        """
+        result = BulkChange()
+        now = timezone.now()
+        with transaction.atomic():
+            rows = (
+                self.actions()
+                .order_by("raised", "pk")
+                .select_for_update()
+                .values_list("pk", "text", "status", "status_changed", "removed")
+            )
+            was_open, live = set(), set()
+            for pk, text, old, changed, removed in rows:
+                version = changed.isoformat() if changed else ""
+                if seen is not None and seen.get(pk) != (old, version):
+                    result.stale.append((pk, text))
+                    continue
+                if old == status:
+                    result.unchanged.append((pk, text))
+                    continue
+                result.changed.append((pk, text, old))
+                if not removed:
+                    live.add(pk)
+                    if old in Item.Status.still_open():
+                        was_open.add(pk)
+            if not result.changed:
+                return result
+            if batch:
+                result.batch = StatusBatch.objects.create(
+                    user=user, status=status, note=note, created=now
+                )
+            ids = [pk for pk, _, _ in result.changed]
+            record_changes(ids, user, status, note, now, result.batch)
+            Item.objects.filter(pk__in=ids).update(status=status, status_changed=now)
+            open_now = status in Item.Status.still_open()
+            Ownership.objects.filter(item__in=ids).update(
+                status=status,
+                open=Case(When(item__in=live, then=Value(True)), default=Value(False))
+                if open_now and live
+                else Value(False),
+            )
+            # The open counts, as Item._count_change keeps them: only where some item
+            # went from open to closed or back; counted again rather than moved by one.
+            turned = was_open if not open_now else live - was_open
+            if turned:
+                turned = list(turned)
+                owners = Ownership.objects.filter(item__in=turned, via_group=False)
+                Person.objects.filter(pk__in=owners.values("person")).keep_counts()
+                Team.objects.filter(pk__in=Team.objects.of_items(turned)).keep_counts()
+        result.changed = [(pk, text) for pk, text, _ in result.changed]
+        return result
 
     def decisions(self):
         return self.filter(kind=Item.Kind.DECISION)
@@ -590,6 +691,29 @@ class ItemQuerySet(models.QuerySet):
                 ),
                 Prefetch("meeting__teams", to_attr="row_teams"),
             )
+        )
+
+
+def record_changes(ids, user, status, note, created, batch):
+    """A ``StatusChange`` to ``status`` for each of the items ``ids``, from the status it has.
+
+    One ``INSERT ... SELECT``: ``bulk_create`` writes a query per 142 rows on
+    SQLite (at most 999 parameters a query), and a bulk change is one query
+    however many items it changes.
+    """
+    quote = connection.ops.quote_name
+    columns = ", ".join(
+        quote(StatusChange._meta.get_field(name).column)
+        for name in ("item", "batch", "user", "old", "new", "note", "created")
+    )
+    created = StatusChange._meta.get_field("created").get_db_prep_value(created, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(StatusChange._meta.db_table)} ({columns}) "
+            f"SELECT {quote(Item._meta.pk.column)}, %s, %s, {quote('status')}, %s, %s, %s "
+            f"FROM {quote(Item._meta.db_table)} "
+            f"WHERE {quote(Item._meta.pk.column)} IN ({', '.join(['%s'] * len(ids))})",
+            [batch.pk if batch else None, user.pk if user else None, status, note, created, *ids],
         )
 
 
@@ -895,8 +1019,66 @@ class Mention(models.Model):
         return self.text[:80]
 
 
+class StatusBatch(models.Model):
+    """Items whose status one user changed at once: its status changes say which, and
+    from what, so that the batch can be undone for a while (``UNDO_MINUTES``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=12, choices=Item.Status)
+    note = models.TextField(blank=True)
+    created = models.DateTimeField(default=timezone.now)
+    undone = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+
+    def __str__(self):
+        return f"{self.changes.count()} items marked {self.get_status_display().lower()}"
+
+    @property
+    def undo_until(self):
+        return self.created + dt.timedelta(minutes=settings.UNDO_MINUTES)
+
+    def undo(self, user):
+        """Put each item of the batch back to the status it had, unless changed since.
+
+        Recorded in each item's history like any change; refused once the batch
+        is older than ``UNDO_MINUTES`` or undone already. Returns a ``BulkChange``.
+        """
+        result = BulkChange()
+        with transaction.atomic():
+            # Two clicks on Undo: the second waits for the first, then finds it undone.
+            batch = StatusBatch.objects.select_for_update().get(pk=self.pk)
+            if batch.undone:
+                raise ValidationError("This change was undone already.")
+            if timezone.now() > batch.undo_until:
+                raise ValidationError(
+                    f"This change can no longer be undone: changes can be undone for "
+                    f"{settings.UNDO_MINUTES} minutes. Change the items back one by one."
+                )
+            seen = defaultdict(dict)
+            for pk, old, new, created in batch.changes.values_list("item", "old", "new", "created"):
+                seen[old][pk] = (new, created.isoformat())
+            note = f"Undone: a change of {sum(map(len, seen.values()))} items at once."
+            for old, items in seen.items():
+                part = Item.objects.filter(pk__in=list(items)).set_status(
+                    user, old, note, seen=items, batch=False
+                )
+                result.changed += part.changed
+                result.stale += part.stale + part.unchanged
+            self.undone = batch.undone = timezone.now()
+            batch.save(update_fields=["undone"])
+        return result
+
+
 class StatusChange(models.Model):
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="status_changes")
+    # Changed with other items at once (and undone together), or alone.
+    batch = models.ForeignKey(
+        StatusBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes"
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -44,6 +44,7 @@ class Urls:
         self._patterns = {}
         self._dates = {}
         self.statuses = {value: escape(str(label)) for value, label in Item.Status.choices}
+        self.stale_before = models.stale_before()
 
     def dates(self, day):
         """A day as the rows write it: long, short, and how long ago."""
@@ -121,6 +122,7 @@ class Row:
     text: str
     status: str
     raised: date
+    last_raised: date | None
     mention_count: int
     removed: bool
     status_changed: datetime | None
@@ -134,7 +136,7 @@ def read(items):
     """The rows of ``items`` read as values (``Item.objects.for_rows()``), with their
     owners and teams in two queries."""
     items = list(items)
-    if not items:
+    if not items or isinstance(items[0], Row):  # read already (the triage page groups them)
         return items
     owners = defaultdict(list)
     for item_id, name, is_group, handle, slug in (
@@ -235,8 +237,30 @@ def status_html(item, urls, *, form=None, errors=(), saved=False):
     return "\n".join(html)
 
 
-def row_html(item, urls, *, form=None):
-    """An item as one row of a list: its text, owners, age, teams, and status."""
+def is_stale(item, urls):
+    """Open, and raised in no meeting for ``STALE_DAYS``: ``Item.objects.stale()`` for a row."""
+    last = item.last_raised or item.raised
+    return Item.is_still_open(item.kind, item.status, item.removed) and last < urls.stale_before
+
+
+def select_html(item):
+    """The row's checkbox for the bulk form of the list (``_bulk_form.html``).
+
+    Its value carries the status the user saw, as the status form does: an item
+    someone changed since is left out of the change.
+    """
+    seen = escape(f"{item.pk}:{item.status}:{item.status_version}")
+    return (
+        f'<input type="checkbox" class="select-item" name="item" value="{seen}" form="bulk-form" '
+        f'id="select-{item.pk}" aria-label="Select item {item.pk}">\n'
+    )
+
+
+def row_html(item, urls, *, form=None, select=False):
+    """An item as one row of a list: its text, owners, age, teams, and status.
+
+    ``select``: with a checkbox for the list's bulk form (signed-in users, actions).
+    """
     pk = item.pk
     meeting = item.meeting
     teams = "".join(
@@ -248,8 +272,17 @@ def row_html(item, urls, *, form=None):
     since = "open since" if item.status in STILL_OPEN else "raised"
     mentions = f"· in {item.mention_count} meetings" if item.mention_count > 1 else ""
     removed = ' <span class="tag">no longer in the minutes</span>' if item.removed else ""
+    stale = ""
+    if is_stale(item, urls):
+        last = urls.dates(item.last_raised or item.raised)[1]
+        stale = (
+            f'· <span class="tag tag-stale" title="raised in no meeting since {last}">'
+            "stale</span>\n"
+        )
+    checkbox = select_html(item) if select and form and item.kind == Item.Kind.ACTION else ""
     return (
         f'<li class="item{" item-removed" if item.removed else ""}" data-item="{pk}">\n'
+        f"{checkbox}"
         '<div class="item-body">\n'
         f'<div class="item-text md">{markdown.render(item.text)}</div>\n'
         '<p class="item-meta">\n'
@@ -257,7 +290,7 @@ def row_html(item, urls, *, form=None):
         f"· {owners_html(item, urls)}\n"
         f'· <span title="first raised {long_date}">{since} '
         f'<a href="{urls.meeting(meeting.pk)}">{short_date}</a> ({age})</span>\n'
-        f"{teams}{mentions}{' ·' + removed if removed else ''}\n"
+        f"{teams}{mentions}{' ·' + removed if removed else ''}\n{stale}"
         "</p>\n</div>\n"
         f"{status_html(item, urls, form=form)}\n"
         "</li>"

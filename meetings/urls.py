@@ -1,6 +1,16 @@
 from django.urls import path
 
-from meetings.views import claims, conversation, home, items, matching, meetings, people, teams
+from meetings.views import (
+    claims,
+    conversation,
+    home,
+    items,
+    matching,
+    meetings,
+    people,
+    teams,
+    triage,
+)
 
 app_name = "meetings"
 
@@ -8,6 +18,8 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("me/", claims.claim, name="claim"),
     path("items/", items.items, name="items"),
+    path("items/status/", triage.bulk_status, name="bulk_status"),
+    path("items/status/<int:pk>/undo/", triage.bulk_undo, name="bulk_undo"),
     path("items/mentions.csv", items.mentions_csv, name="mentions_csv"),
     path("items/<int:pk>/", items.item, name="item"),
     path("items/<int:pk>/status/", items.item_status, name="item_status"),
@@ -35,5 +47,6 @@ urlpatterns = [
     path("people/", people.people, name="people"),
     path("people/<str:slug>/", people.person, name="person"),
     path("teams/<slug:slug>/", teams.team, name="team"),
+    path("teams/<slug:slug>/triage/", triage.triage, name="triage"),
     path("teams/<slug:slug>/next/", teams.next_meeting, name="next_meeting"),
 ]

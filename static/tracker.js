@@ -35,3 +35,41 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   });
 });
+
+// A list's bulk form (_bulk_form.html): say how many items are ticked, and with
+// "select all matching" tick every row shown. Without JavaScript the form works
+// the same, without the count. Delegated: htmx swaps the list in place.
+function countSelected() {
+  const form = document.getElementById("bulk-form");
+  if (!form) {
+    return;
+  }
+  const all = document.getElementById("bulk-all");
+  const boxes = document.querySelectorAll('input.select-item[form="bulk-form"]');
+  const ticked = [...boxes].filter((box) => box.checked).length;
+  const count = form.querySelector(".bulk-count");
+  if (all && all.checked) {
+    count.textContent = "All matching items selected.";
+  } else {
+    count.textContent = ticked ? `${ticked} selected` : "";
+  }
+}
+
+document.addEventListener("change", (event) => {
+  const target = event.target;
+  if (target.id === "bulk-all") {
+    for (const box of document.querySelectorAll('input.select-item[form="bulk-form"]')) {
+      box.checked = target.checked;
+    }
+  } else if (target.matches('input.select-item[form="bulk-form"]') && !target.checked) {
+    const all = document.getElementById("bulk-all");
+    if (all) {
+      all.checked = false;
+    }
+  }
+  if (target.id === "bulk-all" || target.matches("input.select-item")) {
+    countSelected();
+  }
+});
+
+document.addEventListener("htmx:afterSwap", countSelected);

@@ -334,6 +334,10 @@ TRACKER_PUBLIC_READ = env_bool("TRACKER_PUBLIC_READ", False)
 TRACKER_GITHUB_ORGS = env_list("TRACKER_GITHUB_ORGS", [])
 # Rows per page of the items list and the other lists.
 TRACKER_PAGE_SIZE = env_int("TRACKER_PAGE_SIZE", 25)
+# Triage: an open item no meeting has raised for this many days is "stale";
+# a change of many items at once can be undone for this many minutes.
+STALE_DAYS = env_int("STALE_DAYS", 90)
+UNDO_MINUTES = env_int("UNDO_MINUTES", 15)
 
 # Matching the same item across meetings (scores 0-100): at or above AUTO a
 # later line becomes a mention of the open item; at or above SUGGEST it is

@@ -47,7 +47,11 @@ def _status_form(context):
 def item_rows(context, items):
     """The rows of a list of items (meetings.rows: the hot path of every list)."""
     urls, form = _urls(context), _status_form(context)
-    return mark_safe("\n".join(rows.row_html(item, urls, form=form) for item in rows.read(items)))
+    # A list with a bulk form (``_bulk_form.html``) has a checkbox on each row.
+    select = bool(context.get("bulk"))
+    return mark_safe(
+        "\n".join(rows.row_html(item, urls, form=form, select=select) for item in rows.read(items))
+    )
 
 
 @register.simple_tag(takes_context=True)

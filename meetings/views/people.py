@@ -5,6 +5,7 @@ from django.core.cache import caches
 from django.db.models import Q
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from meetings.csvcells import joined, neutralise
@@ -101,6 +102,9 @@ def person(request, slug):
         "person": person,
         "page": paginate(request, shown, counted=Ownership.objects.open_of(person)),
         "meetings": person.meetings.prefetch_related("teams").order_by("-date")[:10],
+        # "Select all" of the bulk form: the same items, as the items list's filter.
+        "bulk_filter": urlencode({"owner": person.handle}),
+        "empty": "No open items.",
         **about(person),
     }
     return render_page(request, "meetings/person.html", "meetings/_item_page.html", context)

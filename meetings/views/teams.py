@@ -1,7 +1,7 @@
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.http import require_safe
 
 from meetings.models import Item, Team
@@ -18,6 +18,9 @@ def team(request, slug):
         "team": team,
         "page": paginate(request, shown, counted=team.open_items),
         "meetings": team.meetings.order_by("-date")[:5],
+        # "Select all" of the bulk form: the same items, as the items list's filter.
+        "bulk_filter": urlencode({"team": team.slug}),
+        "empty": "No open items. Well done.",
     }
     return render_page(request, "meetings/team.html", "meetings/_item_page.html", context)
 
