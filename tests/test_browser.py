@@ -167,7 +167,7 @@ def test_the_done_button_is_reached_with_tab_and_pressed_with_enter(
     page.goto(f"{live_server.url}/items/?owner=MariaP")
     done = status_of(page, release).get_by_role("button", name="Done")
 
-    for _ in range(60):
+    for _ in range(120):
         page.keyboard.press("Tab")
         if done.evaluate("button => button === document.activeElement"):
             break

@@ -15,7 +15,8 @@ def minutes(owner, teammate):
     return {item.text: item for item in Item.objects.all()}
 
 
-MARIA = ["Tag and publish the **0.9.2** release", "Draft the 1.0 release plan"]
+# In the order the list shows them: the most recently raised first (the last written, here).
+MARIA = ["Draft the 1.0 release plan", "Tag and publish the **0.9.2** release"]
 
 
 def focus_by_tab(page, element_id, most=40):
