@@ -20,10 +20,11 @@ install: $(VENV)/.installed
 run bench: export DEBUG ?= true
 
 # The task worker runs beside the development server: the admin's larger imports need it.
+# MINUTES=path/to/minutes starts on your own minutes instead of the samples.
 run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py createcachetable
-	$(BIN)/python manage.py setup_demo sample_minutes
+	$(BIN)/python manage.py setup_demo $(if $(MINUTES),"$(MINUTES)",--samples sample_minutes)
 	sh -c '$(BIN)/python manage.py db_worker & worker=$$!; \
 		trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 		$(BIN)/python manage.py runserver 127.0.0.1:8000'
