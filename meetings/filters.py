@@ -12,7 +12,7 @@ from datetime import timedelta
 import django_filters
 from django import forms
 from django.conf import settings
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django_filters.constants import EMPTY_VALUES
 
@@ -25,6 +25,12 @@ SORTS = {
     "-raised": ("-raised", "-pk"),
     "-mentions": ("-mention_count", "raised", "pk"),
     "-changed": (F("status_changed").desc(nulls_last=True), "raised", "pk"),
+}
+
+# Grouped by the meeting that first raised them: newest meetings first, or oldest.
+GROUPED_BY_MEETING = {
+    True: ("-raised", "-meeting_id", "-pk"),
+    False: ("raised", "meeting_id", "pk"),
 }
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -113,6 +119,13 @@ class ItemFilter(django_filters.FilterSet):
         method="sort_items",
         empty_label=None,
     )
+    # After the sort, which it keeps within each group.
+    group = django_filters.ChoiceFilter(
+        label="Group by",
+        choices=[("meeting", "Meeting"), ("owner", "Owner")],
+        method="group_items",
+        empty_label="No grouping",
+    )
 
     class Meta:
         model = Item
@@ -152,7 +165,7 @@ class ItemFilter(django_filters.FilterSet):
         for name, value in data.items():
             if name not in self.READ_FROM_OWNERSHIP:
                 queryset = self.filters[name].filter(queryset, value)
-                narrowed = narrowed or value not in EMPTY_VALUES
+                narrowed = narrowed or (value not in EMPTY_VALUES and name != "group")
         if not narrowed:
             self.counted = Ownership.objects.open_of(person, statuses)
         return queryset
@@ -211,6 +224,18 @@ class ItemFilter(django_filters.FilterSet):
 
     def sort_items(self, queryset, name, value):
         return queryset.order_by(*SORTS[value])
+
+    def group_items(self, queryset, name, value):
+        """The items of each meeting (where first raised) or owner together, in the sort's
+        order within: the page writes a heading where the group changes."""
+        sort = SORTS[self.form.cleaned_data.get("sort") or "-raised"]
+        if value == "meeting":
+            newest = self.form.cleaned_data.get("sort") != "raised"
+            return queryset.order_by(*GROUPED_BY_MEETING[newest])
+        first_owner = Owner.objects.filter(item=OuterRef("pk")).order_by("position")
+        return queryset.alias(first_owner=Subquery(first_owner.values("key")[:1])).order_by(
+            F("first_owner").asc(nulls_last=True), *sort
+        )
 
 
 # "from" is a Python keyword, so it cannot be declared in the class body.

@@ -256,6 +256,34 @@ def select_html(item):
     )
 
 
+def meeting_names(rows):
+    """What the meetings of these rows are called, by id: one query, for group headings."""
+    ids = {row.meeting.pk for row in rows}
+    return dict(models.Meeting.objects.filter(pk__in=ids).values_list("pk", "name"))
+
+
+def grouped_rows_html(rows, urls, *, form=None, select=False, group="", meeting_names=None):
+    """Rows of a list, with a heading where the meeting (or the owners) change."""
+    html, last = [], object()
+    for row in rows:
+        if group == "meeting":
+            key = row.meeting.pk
+            if key != last:
+                name = escape((meeting_names or {}).get(key, "") or "Meeting")
+                _, short_date, _ = urls.dates(row.raised)
+                html.append(
+                    f'<li class="group-heading"><a href="{urls.meeting(key)}">{name}</a>'
+                    f' <span class="hint">· raised {short_date}</span></li>'
+                )
+        else:
+            key = tuple((o.name, o.person.handle if o.person else None) for o in row.row_owners)
+            if key != last:
+                html.append(f'<li class="group-heading">{owners_html(row, urls)}</li>')
+        last = key
+        html.append(row_html(row, urls, form=form, select=select))
+    return "\n".join(html)
+
+
 def row_html(item, urls, *, form=None, select=False):
     """An item as one row of a list: its text, owners, age, teams, and status.
 

@@ -385,3 +385,41 @@ def test_csv_export_with_a_bad_filter_says_what_is_wrong(reader):
 
     assert response.status_code == 400
     assert "status" in response.content.decode()
+
+
+def test_the_list_groups_items_by_meeting_with_a_heading_each(reader, owner, january, march):
+    make_item("Write the release notes", march, owners=[owner])
+    make_item("Arrange meetings", january, owners=[owner])
+    make_item("Fix the CI", january, owners=["RD"])
+
+    html = page(reader.get("/items/", {"group": "meeting"}))
+
+    headings = html.split('class="group-heading"')[1:]
+    assert len(headings) == 2
+    assert (
+        f'href="/meetings/{march.pk}/"' in headings[0] and "Write the release notes" in headings[0]
+    )
+    assert f'href="/meetings/{january.pk}/"' in headings[1]
+    assert "Arrange meetings" in headings[1] and "Fix the CI" in headings[1]
+
+
+def test_the_list_groups_items_by_owner(reader, owner, teammate, january, march):
+    make_item("Write the release notes", march, owners=[owner])
+    make_item("Review the docs", march, owners=[teammate])
+    make_item("Arrange meetings", january, owners=[owner])
+
+    html = page(reader.get("/items/", {"group": "owner"}))
+
+    headings = html.split('class="group-heading"')[1:]
+    assert [">MariaP<" in h for h in headings] == [True, False]
+    maria, tom = headings
+    assert maria.index("Write the release notes") < maria.index("Arrange meetings")
+    assert "Review the docs" in tom and "Arrange meetings" not in tom
+
+
+def test_a_group_that_is_not_offered_is_an_invalid_filter(reader, january):
+    make_item("Arrange meetings", january)
+
+    html = page(reader.get("/items/", {"group": "moon"}))
+
+    assert "These filters cannot be used" in html

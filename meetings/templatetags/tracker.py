@@ -44,14 +44,21 @@ def _status_form(context):
 
 
 @register.simple_tag(takes_context=True)
-def item_rows(context, items):
-    """The rows of a list of items (meetings.rows: the hot path of every list)."""
+def item_rows(context, items, group=""):
+    """The rows of a list of items (meetings.rows: the hot path of every list), with a
+    heading for each meeting or owner when ``group`` says so."""
     urls, form = _urls(context), _status_form(context)
     # A list with a bulk form (``_bulk_form.html``) has a checkbox on each row.
     select = bool(context.get("bulk"))
-    return mark_safe(
-        "\n".join(rows.row_html(item, urls, form=form, select=select) for item in rows.read(items))
-    )
+    read = rows.read(items)
+    if group in ("meeting", "owner"):
+        names = rows.meeting_names(read) if group == "meeting" else None
+        html = rows.grouped_rows_html(
+            read, urls, form=form, select=select, group=group, meeting_names=names
+        )
+    else:
+        html = "\n".join(rows.row_html(item, urls, form=form, select=select) for item in read)
+    return mark_safe(html)
 
 
 @register.simple_tag(takes_context=True)
