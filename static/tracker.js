@@ -11,6 +11,30 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 });
 
+// "Copy link": the list's URL says its filters, so a saved filter is a link. The button
+// is there only with JavaScript; it works on lists htmx swapped in too.
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest("[data-copy-link] button");
+  if (!button) {
+    return;
+  }
+  const status = button.parentElement.querySelector("[role=status]");
+  try {
+    await navigator.clipboard.writeText(location.href);
+    status.textContent = "Copied.";
+  } catch {
+    // No clipboard outside HTTPS: show the link to copy by hand.
+    status.textContent = location.href;
+  }
+});
+const showCopyLinks = () => {
+  for (const element of document.querySelectorAll("[data-copy-link]")) {
+    element.hidden = false;
+  }
+};
+document.addEventListener("DOMContentLoaded", showCopyLinks);
+document.addEventListener("htmx:afterSettle", showCopyLinks);
+
 // The "Copy to the clipboard" button of the next meeting's minutes.
 document.addEventListener("DOMContentLoaded", () => {
   const button = document.getElementById("copy-minutes");

@@ -222,3 +222,15 @@ def test_the_review_queue_fits_the_screen_with_a_long_link_in_its_reason(
 
     expect(page.locator("[data-candidate]")).to_have_count(1)
     assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
+
+
+def test_a_filtered_list_offers_its_link_to_copy(live_server, context, owner, minutes):
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page = sign_in(context, live_server, owner.user)
+    page.goto(f"{live_server.url}/items/?owner=MariaP&group=meeting")
+
+    page.get_by_role("button", name="Copy link").click()
+
+    expect(page.locator("[data-copy-link] [role=status]")).to_have_text("Copied.")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == f"{live_server.url}/items/?owner=MariaP&group=meeting"
