@@ -18,7 +18,7 @@ document.addEventListener("click", async (event) => {
   if (!button) {
     return;
   }
-  const status = button.parentElement.querySelector("[role=status]");
+  const status = button.parentElement.querySelector(".copy-status");
   try {
     await navigator.clipboard.writeText(location.href);
     status.textContent = "Copied.";

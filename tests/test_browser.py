@@ -231,6 +231,6 @@ def test_a_filtered_list_offers_its_link_to_copy(live_server, context, owner, mi
 
     page.get_by_role("button", name="Copy link").click()
 
-    expect(page.locator("[data-copy-link] [role=status]")).to_have_text("Copied.")
+    expect(page.locator("[data-copy-link] .copy-status")).to_have_text("Copied.")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == f"{live_server.url}/items/?owner=MariaP&group=meeting"
