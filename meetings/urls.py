@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings.views import claims, home, items, matching, meetings, people, teams
+from meetings.views import claims, home, items, matching, meetings, people, search, teams
 
 app_name = "meetings"
 
@@ -32,6 +32,7 @@ urlpatterns = [
     path("meetings/<int:pk>/", meetings.meeting, name="meeting"),
     path("people/", people.people, name="people"),
     path("people/<str:slug>/", people.person, name="person"),
+    path("search/", search.search, name="search"),
     path("teams/<slug:slug>/", teams.team, name="team"),
     path("teams/<slug:slug>/next/", teams.next_meeting, name="next_meeting"),
 ]
