@@ -12,6 +12,7 @@ or aliases on both: a handle is not a word that a dictionary stems.
 
 import re
 
+import snowballstemmer
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import F, Func, Prefetch, Q, TextField, Value
@@ -34,8 +35,10 @@ SECTIONS = {
 MIN_LENGTH = 2
 # A query is a few words, not a page of text.
 MAX_LENGTH = 200
-# The dictionary that full-text search stems words with (English: the minutes' language).
+# The dictionary that full-text search stems words with (English: the minutes' language),
+# and the same stemmer (Snowball's English) to mark the words found.
 CONFIG = "english"
+STEMMER = snowballstemmer.stemmer("english")
 
 # The texts searched with full-text search, by model: the GIN index of each
 # (migration 0014_search) is on exactly this expression, so that PostgreSQL uses it.
@@ -218,10 +221,10 @@ def _on(query):
 def highlight(text, found):
     """``text`` as HTML, escaped, with each word it holds of ``found`` marked (``<mark>``).
 
-    A word is marked where it begins and to the end of the text's word, as the
-    search matched it (``release`` marks ``releases``).
+    A word is marked from where its stem begins to the end of the text's word,
+    as full-text search matches it (``deprecating`` marks ``deprecated``).
     """
-    found = sorted({word.lower() for word in found}, key=len, reverse=True)
+    found = sorted({STEMMER.stemWord(word.lower()) for word in found}, key=len, reverse=True)
     if not found:
         return escape(text)
     pattern = re.compile("|".join(re.escape(word) + r"\w*" for word in found), re.IGNORECASE)

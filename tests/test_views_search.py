@@ -139,6 +139,12 @@ def test_the_highlight_escapes_before_it_marks():
     assert marked == "a &lt;b&gt;<mark>Vendor</mark>&lt;/b&gt; &amp; <mark>vendors</mark>"
 
 
+def test_the_highlight_marks_other_forms_of_a_word_as_full_text_search_finds_them():
+    marked = search.highlight("Deprecated, the deprecation of linuxu", ["deprecating"])
+
+    assert marked == "<mark>Deprecated</mark>, the <mark>deprecation</mark> of linuxu"
+
+
 @pytest.mark.parametrize("query", ["", "  ", "a", '""'])
 def test_an_empty_or_too_short_query_explains_the_search(reader, minutes, query):
     html = page(reader.get("/search/", {"q": query}))
