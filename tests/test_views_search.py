@@ -224,6 +224,18 @@ def test_postgresql_ranks_the_best_match_first(reader):
 
 
 @pytest.mark.postgresql
+def test_postgresql_lists_more_matches_than_it_ranks_newest_first(reader, monkeypatch):
+    monkeypatch.setattr(search, "RANKED", 1)
+    said(make_meeting("2024-01-10", title="January"), 1, "allocator, allocator, the allocator")
+    said(make_meeting("2024-03-06", title="March"), 1, "the allocator and many other things")
+
+    html = page(reader.get("/search/", {"q": "allocator"}))
+
+    assert html.index("March") < html.index("January")
+    assert "Discussion lines <span" in html and "(more than 1)" in html
+
+
+@pytest.mark.postgresql
 def test_postgresql_finds_a_word_in_another_form_and_a_phrase(reader, minutes):
     assert "lines" in sections(page(reader.get("/search/", {"q": "leaking allocators"})))
     quoted = sections(page(reader.get("/search/", {"q": '"leaks memory"'})))

@@ -1,8 +1,9 @@
+from django.conf import settings
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from meetings import search as finder
-from meetings.views.common import BoundedPaginator, paginate, reader_required
+from meetings.views.common import BoundedPaginator, reader_required
 
 # How many matches of each section the results page shows before "more".
 FIRST = 10
@@ -23,22 +24,25 @@ def search(request):
     if context["too_short"]:
         return render(request, "meetings/search.html", context)
     if section in finder.SECTIONS:
+        counted = paginator(query, section, settings.TRACKER_PAGE_SIZE)
         context["section"] = section
         context["title"] = finder.SECTIONS[section]
-        context["page"] = paginate(request, finder.search(query, section))
+        context["page"] = counted.get_page(request.GET.get("page"))
     else:
-        context["sections"] = [
-            first_of(key, title, finder.search(query, key))
-            for key, title in finder.SECTIONS.items()
-        ]
+        context["sections"] = []
+        for key, title in finder.SECTIONS.items():
+            counted = paginator(query, key, FIRST)
+            rows = list(counted.object_list[:FIRST]) if counted.count else []
+            context["sections"].append(
+                {"key": key, "title": title, "rows": rows, "counted": counted}
+            )
         context["found"] = any(s["rows"] for s in context["sections"])
     return render(request, "meetings/search.html", context)
 
 
-def first_of(key, title, queryset):
-    """The first matches of a section and how many there are (counted only past the first)."""
-    rows = list(queryset[:FIRST])
-    counted = BoundedPaginator(queryset, FIRST)
-    if len(rows) < FIRST:
-        counted.count = len(rows)  # all there are: no need to count
-    return {"key": key, "title": title, "rows": rows, "counted": counted}
+def paginator(query, section, per_page):
+    """The matches of a section in pages, counted (up to a bound) once."""
+    matches, count = finder.found(query, section)
+    counted = BoundedPaginator(matches, per_page)
+    counted.bound, counted.count = finder.RANKED, count
+    return counted
