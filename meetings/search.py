@@ -55,8 +55,8 @@ SEARCHED = {
 def vector(model):
     """A text's words for full-text search, as its GIN index holds them.
 
-    Slashes are spaces: ``https://github.com/acme/app-elfloader/pull/12`` and
-    ``lib/ukalloc`` are read as their parts, not as one URL or path token.
+    Slashes are spaces: ``https://github.com/acme/core/pull/12`` and
+    ``lib/alloc`` are read as their parts, not as one URL or path token.
     """
     text = Func(
         F(SEARCHED[model][0]),

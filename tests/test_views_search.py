@@ -140,9 +140,9 @@ def test_the_highlight_escapes_before_it_marks():
 
 
 def test_the_highlight_marks_other_forms_of_a_word_as_full_text_search_finds_them():
-    marked = search.highlight("Deprecated, the deprecation of linuxu", ["deprecating"])
+    marked = search.highlight("Deprecated, the deprecation of the old port", ["deprecating"])
 
-    assert marked == "<mark>Deprecated</mark>, the <mark>deprecation</mark> of linuxu"
+    assert marked == "<mark>Deprecated</mark>, the <mark>deprecation</mark> of the old port"
 
 
 @pytest.mark.parametrize("query", ["", "  ", "a", '""'])
