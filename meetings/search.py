@@ -10,6 +10,7 @@ text, newest meeting first. People are found by any part of their handle, name
 or aliases on both: a handle is not a word that a dictionary stems.
 """
 
+import datetime as dt
 import re
 
 import snowballstemmer
@@ -69,8 +70,9 @@ def vector(model):
 
 
 def cleaned(query):
-    """The query as searched: its spaces squeezed, at most MAX_LENGTH characters."""
-    return " ".join((query or "").split())[:MAX_LENGTH]
+    """The query as searched: its spaces squeezed, at most MAX_LENGTH characters,
+    without NUL (which PostgreSQL refuses in a text)."""
+    return " ".join((query or "").replace("\x00", " ").split())[:MAX_LENGTH]
 
 
 QUOTES = "\"'\u201c\u201d\u2018\u2019"
@@ -230,13 +232,18 @@ def _meetings(queryset, query, ranked):
 
 
 def _on(query):
-    """A year, a month or a day, written in ISO, as a range of dates."""
+    """A year, a month or a day, written in ISO, as a filter; no filter for a date
+    that cannot be (``0000``, ``2024-13``)."""
     parts = [int(part) for part in query.split("-")]
+    try:
+        day = dt.date(*parts, *[1] * (3 - len(parts)))
+    except ValueError:
+        return Q()
     if len(parts) == 1:
-        return Q(date__year=parts[0])
+        return Q(date__year=day.year)
     if len(parts) == 2:
-        return Q(date__year=parts[0], date__month=parts[1])
-    return Q(date__year=parts[0], date__month=parts[1], date__day=parts[2])
+        return Q(date__year=day.year, date__month=day.month)
+    return Q(date=day)
 
 
 def highlight(text, found):

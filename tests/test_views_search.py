@@ -257,3 +257,8 @@ def test_postgresql_reads_the_gin_index_of_each_searched_text(minutes):
                 found=SearchQuery("allocator", search_type="websearch", config=search.CONFIG)
             )
             assert f"Bitmap Index Scan on {index}" in found.explain(), index
+
+
+@pytest.mark.parametrize("query", ["0000", "2024-13", "2024-02-30", "allo\x00cator", "-", "or"])
+def test_an_odd_query_is_answered_not_failed(reader, minutes, query):
+    assert reader.get("/search/", {"q": query}).status_code == 200
