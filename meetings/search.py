@@ -1,5 +1,5 @@
-"""Search everything the minutes say: items, decisions, agenda topics, discussion lines,
-people and meetings.
+"""Search everything the minutes say: items, decisions, agenda topics, discussion topics
+and lines, people and meetings.
 
 ``search(query, section)`` returns a queryset of that section's matches, best
 first. On PostgreSQL the texts are searched with full-text search (each text's
@@ -20,7 +20,17 @@ from django.db.models import F, Func, Prefetch, Q, TextField, Value
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from meetings.models import AgendaItem, Alias, Item, Meeting, Person, Speaker, Statement, Team
+from meetings.models import (
+    AgendaItem,
+    Alias,
+    Item,
+    Meeting,
+    Person,
+    Speaker,
+    Statement,
+    Team,
+    Topic,
+)
 from meetings.names import name_key
 
 # The sections of the results page, in their order, with their headings.
@@ -28,6 +38,7 @@ SECTIONS = {
     "items": "Action items",
     "decisions": "Decisions",
     "topics": "Agenda topics",
+    "headings": "Discussion topics",
     "lines": "Discussion lines",
     "people": "People",
     "meetings": "Meetings",
@@ -48,6 +59,7 @@ STEMMER = snowballstemmer.stemmer("english")
 SEARCHED = {
     Item: ("text", "item_text_search_idx"),
     AgendaItem: ("text", "agenda_text_search_idx"),
+    Topic: ("title", "topic_title_search_idx"),
     Statement: ("text", "statement_text_search_idx"),
     Meeting: ("title", "meeting_title_search_idx"),
 }
@@ -142,6 +154,12 @@ def _base(section):
         return AgendaItem.objects.select_related("meeting").only(
             "text", "line", "meeting__date", "meeting__title", "meeting__source"
         )
+    if section == "headings":
+        return (
+            Topic.objects.exclude(title="")
+            .select_related("meeting")
+            .only("title", "line", "meeting__date", "meeting__title", "meeting__source")
+        )
     if section == "lines":
         return (
             Statement.objects.select_related("topic__meeting")
@@ -169,6 +187,7 @@ def _newest(model):
     return {
         Item: ["-raised", "-pk"],
         AgendaItem: ["-meeting__date", "-meeting_id", "position"],
+        Topic: ["-meeting__date", "-meeting_id", "position"],
         Statement: ["-topic__meeting__date", "-topic__meeting_id", "topic_id", "position"],
         Meeting: ["-date", "source"],
     }[model]

@@ -157,11 +157,11 @@ def test_the_search_page_costs_the_same_at_10_and_200_results(
 ):
     # Each section: its first rows, and its count when there are more; the speakers
     # of the lines and the teams of the meetings shown.
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         html = reader.get("/search/", {"q": "core"}).content.decode()
     assert html.count("data-item=") == 10
     assert html.count("data-meeting=") == 1
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         html = reader.get("/search/", {"q": "said"}).content.decode()
     assert html.count("data-line=") == 10
     with django_assert_max_num_queries(6):

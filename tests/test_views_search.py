@@ -58,6 +58,7 @@ def sections(html):
         ("items", "vendor", "Arrange meetings with the vendor"),
         ("decisions", "versioning", "We adopt semantic versioning."),
         ("topics", "rework", "Scheduler rework"),
+        ("headings", "release", "Release"),
         ("lines", "allocator", "The allocator leaks memory on arm64"),
         ("people", "tomk", "TomK"),
         ("meetings", "january", "Core, January 10, 2024"),

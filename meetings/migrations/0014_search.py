@@ -15,6 +15,7 @@ from django.db.models import F, Func, TextField, Value
 INDEXES = [
     ("Item", "text", "item_text_search_idx"),
     ("AgendaItem", "text", "agenda_text_search_idx"),
+    ("Topic", "title", "topic_title_search_idx"),
     ("Statement", "text", "statement_text_search_idx"),
     ("Meeting", "title", "meeting_title_search_idx"),
 ]
