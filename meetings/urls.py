@@ -8,6 +8,7 @@ from meetings.views import (
     matching,
     meetings,
     people,
+    search,
     teams,
     triage,
 )
@@ -46,6 +47,7 @@ urlpatterns = [
     path("meetings/<int:pk>/", meetings.meeting, name="meeting"),
     path("people/", people.people, name="people"),
     path("people/<str:slug>/", people.person, name="person"),
+    path("search/", search.search, name="search"),
     path("teams/<slug:slug>/", teams.team, name="team"),
     path("teams/<slug:slug>/triage/", triage.triage, name="triage"),
     path("teams/<slug:slug>/next/", teams.next_meeting, name="next_meeting"),

@@ -17,6 +17,7 @@ def pages(item):
         "/people/",
         "/people/mariap/",
         "/teams/core/",
+        "/search/?q=arrange",
     ]
 
 

@@ -155,3 +155,20 @@ def test_the_other_pages_cost_the_same_at_10_and_200_rows(
     ]:
         with django_assert_max_num_queries(most, info=url):
             assert shown in reader.get(url).content.decode()
+
+
+def test_the_search_page_costs_the_same_at_10_and_200_results(
+    reader, world, django_assert_max_num_queries
+):
+    # Each section: its first rows, and its count when there are more; the speakers
+    # of the lines and the teams of the meetings shown.
+    with django_assert_max_num_queries(14):
+        html = reader.get("/search/", {"q": "core"}).content.decode()
+    assert html.count("data-item=") == 10
+    assert html.count("data-meeting=") == 1
+    with django_assert_max_num_queries(13):
+        html = reader.get("/search/", {"q": "said"}).content.decode()
+    assert html.count("data-line=") == 10
+    with django_assert_max_num_queries(6):
+        html = reader.get("/search/", {"q": "said", "in": "lines"}).content.decode()
+    assert html.count("data-line=") == world.items.count()

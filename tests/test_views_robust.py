@@ -70,6 +70,21 @@ def test_no_value_of_any_items_filter_fails(visitor, name, value):
 
 
 @settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    name=st.sampled_from(["q", "in", "page"]),
+    value=st.one_of(VALUES, st.sampled_from(["0000", "2024-13", "2024-02-30", '"', "-", "or"])),
+)
+def test_no_search_fails(visitor, name, value):
+    query = {"q": "tag", "in": "items", name: value}
+
+    assert visitor.get("/search/", query).status_code < 500
+
+
+@settings(
     max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

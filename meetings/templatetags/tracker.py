@@ -1,7 +1,7 @@
 from django import template
 from django.utils.safestring import mark_safe
 
-from meetings import forms, markdown, rows
+from meetings import forms, markdown, rows, search
 
 register = template.Library()
 
@@ -15,6 +15,12 @@ def markdown_filter(text):
 @register.filter(name="plain")
 def plain_filter(text):
     return markdown.plain(text)
+
+
+@register.filter
+def highlight(text, words):
+    """The text escaped, with the words searched for marked."""
+    return search.highlight(text or "", words)
 
 
 @register.filter
