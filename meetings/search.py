@@ -148,17 +148,33 @@ def _base(section):
             Item.objects.in_minutes()
             .filter(kind=kind)
             .select_related("meeting")
-            .only("pk", "kind", "text", "status", "raised", "meeting__title", "meeting__source")
+            .only(
+                "pk",
+                "kind",
+                "text",
+                "status",
+                "raised",
+                "meeting__title",
+                "meeting__name",
+                "meeting__source",
+            )
         )
     if section == "topics":
         return AgendaItem.objects.select_related("meeting").only(
-            "text", "line", "meeting__date", "meeting__title", "meeting__source"
+            "text", "line", "meeting__date", "meeting__title", "meeting__name", "meeting__source"
         )
     if section == "headings":
         return (
             Topic.objects.exclude(title="")
             .select_related("meeting")
-            .only("title", "line", "meeting__date", "meeting__title", "meeting__source")
+            .only(
+                "title",
+                "line",
+                "meeting__date",
+                "meeting__title",
+                "meeting__name",
+                "meeting__source",
+            )
         )
     if section == "lines":
         return (
@@ -169,6 +185,7 @@ def _base(section):
                 "topic__title",
                 "topic__meeting__date",
                 "topic__meeting__title",
+                "topic__meeting__name",
                 "topic__meeting__source",
             )
             .prefetch_related(
@@ -178,7 +195,7 @@ def _base(section):
     if section == "people":
         return Person.objects.all()
     if section == "meetings":
-        return Meeting.objects.only("date", "title", "source").prefetch_related("teams")
+        return Meeting.objects.only("date", "title", "name", "source").prefetch_related("teams")
     raise ValueError(f"no such section: {section}")
 
 
