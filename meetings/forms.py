@@ -54,10 +54,8 @@ class StatusForm(forms.Form):
         latest = self.item.status_changes.select_related("user__person").last()
         if latest is None or latest.new != self.item.status:
             return f"Someone has changed it since: it is {status} now. Your change was not saved."
-        # "6:20 p.m." ends with a full stop of its own.
-        when = formats.date_format(timezone.localtime(latest.created), "DATETIME_FORMAT").rstrip(
-            "."
-        )
+        # The one date format of the pages ("1 Dec 2026, 04:14").
+        when = formats.date_format(timezone.localtime(latest.created), "j M Y, H:i")
         return f"{who(latest.user)} changed it to {status} on {when}. Your change was not saved."
 
 

@@ -786,8 +786,16 @@ class Item(models.Model):
             for owner in self.owners.select_related("person")
         ]
         self.owners.all().delete()
+        given = f"given to them by {user.get_username()}" if user else "given to them"
         Owner.objects.bulk_create(
-            Owner(item=self, name=p.handle, key=name_key(p.handle), person=p, position=n)
+            Owner(
+                item=self,
+                name=p.handle,
+                key=name_key(p.handle),
+                person=p,
+                position=n,
+                evidence=given,
+            )
             for n, p in enumerate(people)
         )
         after = ", ".join(person.handle for person in people)
@@ -795,7 +803,7 @@ class Item(models.Model):
             item=self,
             kind=Event.Kind.REASSIGNED,
             user=user,
-            text=f"From {', '.join(before) or 'no one'} to {after}.",
+            text=f"from {', '.join(before) or 'no one'} to {after}",
         )
         Ownership.objects.keep([self.pk])
 

@@ -73,11 +73,13 @@ def test_an_owner_gives_the_item_to_a_teammate_and_the_history_says_so(reader, i
     assert response.status_code == 302
     assert [(o.name, o.person) for o in item.owners.all()] == [("TomK", teammate)]
     event = Event.objects.get(item=item)
-    assert (event.kind, event.text) == (Event.Kind.REASSIGNED, "From MariaP to TomK.")
+    assert (event.kind, event.text) == (Event.Kind.REASSIGNED, "from MariaP to TomK")
     assert list(Item.objects.owned_by(teammate)) == [item]
     assert item not in Item.objects.owned_by(Person.objects.get(handle="MariaP"))
     html = page(reader.get(item.get_absolute_url()))
-    assert "Given to others" in html and "From MariaP to TomK." in html
+    assert "Given to others" in html and "from MariaP to TomK" in html
+    assert "<strong>TomK</strong>: given to them by maria" in html
+    assert "not resolved" not in html
 
 
 def test_someone_who_does_not_own_the_item_may_not_give_it_away(client, item, outsider):

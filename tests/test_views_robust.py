@@ -133,3 +133,12 @@ def test_the_admin_says_whose_it_is(admin_client):
 
     assert "Minutes tracker" in html
     assert "Django administration" not in html
+
+
+def test_a_page_someone_may_not_see_says_so_in_the_trackers_own_page(visitor):
+    response = visitor.get("/review/")
+
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "<h1>Not allowed</h1>" in html
+    assert 'href="/me/"' in html

@@ -1,5 +1,7 @@
 """What the views share: who may read and decide, the page-or-fragment answer, paging."""
 
+import math
+
 from django.conf import settings
 from django.contrib.auth.decorators import user_passes_test
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -102,23 +104,36 @@ class BoundedPaginator(Paginator):
         return number
 
     def get_page(self, number):
-        """The page asked for or, past the last (a list shrinks as items close), the last."""
+        """The page asked for or, past the last (a list shrinks as items close), the last.
+
+        Past the bound the last page is found by counting every row: only when a
+        page past the end is asked for, not on every visit.
+        """
         try:
             return super().get_page(number)
         except EmptyPage:
-            return super().get_page(self.num_pages)
+            if not self.more:
+                return super().get_page(self.num_pages)
+            rows = self.object_list.order_by().values("pk").count()
+            return self.page(max(1, math.ceil(rows / self.per_page)))
 
     def page(self, number):
         if not self.more:
             return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
+        if bottom > MAX_OFFSET:  # no list is that long; a database may refuse the number
+            raise EmptyPage("That page contains no results")
         rows = list(self.object_list[bottom : bottom + self.per_page + 1])
         if not rows and number > 1:
             raise EmptyPage("That page contains no results")
         page = self._get_page(rows[: self.per_page], number, self)
         page.has_next = lambda: len(rows) > self.per_page
         return page
+
+
+# Further than any list reaches, and within every database's integers.
+MAX_OFFSET = 2**31
 
 
 def paginate(request, queryset, per_page=None, counted=None):
