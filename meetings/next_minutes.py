@@ -11,7 +11,7 @@ from itertools import groupby, pairwise
 
 from django.db.models import Prefetch
 
-from meetings.models import Item, Mention
+from meetings.models import Item, Mention, Owner
 
 
 def next_date(team):
@@ -24,16 +24,20 @@ def next_date(team):
 
 
 def open_items(team):
-    """The team's open action items, grouped by owners as last written, oldest first."""
+    """The team's open action items, grouped by their owners (as people, where who-is-who
+    knows them: "AT" and "AndreiT" are one group), oldest first."""
     latest = Mention.objects.filter(removed=False).order_by("-meeting__date", "-pk")
     items = (
         Item.objects.open()
         .in_minutes()
         .of_team(team)
-        .prefetch_related(Prefetch("mentions", queryset=latest, to_attr="latest_mentions"))
+        .prefetch_related(
+            Prefetch("mentions", queryset=latest, to_attr="latest_mentions"),
+            Prefetch("owners", queryset=Owner.objects.select_related("person")),
+        )
         .order_by("raised", "pk")
     )
-    rows = [(_owners(item), item) for item in items]
+    rows = [(_people(item), item) for item in items]
     rows.sort(key=lambda row: (row[0].casefold(), row[1].raised, row[1].pk))
     return [
         (owners, [item for _, item in group]) for owners, group in groupby(rows, lambda r: r[0])
@@ -70,10 +74,16 @@ def next_minutes(team, base_url=""):
             lines.append(
                 f"<!-- open since {item.raised}{meetings}: {base_url}{item.get_absolute_url()} -->"
             )
-            prefix = f"{owners}: " if owners else "TODO: "
+            written = _owners(item)
+            prefix = f"{written}: " if written else "TODO: "
             lines.append(f"* {prefix}{_one_line(item.text)}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _people(item):
+    """The item's owners as one group's name: people by handle, other names as written."""
+    return "/".join(o.person.handle if o.person else o.name for o in item.owners.all())
 
 
 def _owners(item):

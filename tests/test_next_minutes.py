@@ -20,7 +20,7 @@ def next_agenda(team):
     return out.getvalue()
 
 
-def test_the_next_minutes_list_the_open_items_by_owner_as_last_written():
+def test_the_next_minutes_list_the_open_items_by_owner_as_last_written_grouped_by_person():
     import_meeting("2022-01-05", ["RD: Arrange meetings", "AJ: Fix the CI", "RD/AJ: Post on X"])
     import_meeting("2022-01-12", ["RD: Arrange meetings", "AJ: Write the blog post"])
     done = Item.objects.get(text="Write the blog post")
@@ -37,8 +37,19 @@ def test_the_next_minutes_list_the_open_items_by_owner_as_last_written():
         (["RD"], "Arrange meetings"),
         (["RD", "AJ"], "Post on X"),
     ]
-    assert "<!-- RD: 1 open item -->" in markdown
+    # Grouped by who they are, each line written as the minutes last wrote it.
+    assert "<!-- RăzvanD: 1 open item -->" in markdown
     assert "raised in 2 meetings" in markdown
+
+
+def test_one_person_written_two_ways_is_one_group_in_the_next_minutes():
+    import_meeting("2022-01-05", ["RD: Arrange meetings", "RăzvanD: Book the room"])
+
+    markdown = next_agenda("community")
+
+    assert "<!-- RăzvanD: 2 open items -->" in markdown
+    assert "* RD: Arrange meetings" in markdown
+    assert "* RăzvanD: Book the room" in markdown
 
 
 def test_next_minutes_kept_as_they_are_carry_every_item_over():

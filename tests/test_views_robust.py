@@ -142,3 +142,10 @@ def test_a_page_someone_may_not_see_says_so_in_the_trackers_own_page(visitor):
     html = response.content.decode()
     assert "<h1>Not allowed</h1>" in html
     assert 'href="/me/"' in html
+
+
+def test_the_browsers_question_for_an_icon_is_answered_without_an_error(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 204
+    assert "max-age=86400" in response["Cache-Control"]
