@@ -80,7 +80,7 @@ def test_without_javascript_select_all_and_undo_are_plain_forms(
     page.locator("#bulk-form").get_by_role("button", name="Drop").click()
 
     expect(page.get_by_role("status")).to_contain_text("4 items marked dropped.")
-    expect(page.get_by_text("No stale items")).to_be_visible()
+    expect(page.get_by_text("No open items.")).to_be_visible()  # all dropped
     assert set(Item.objects.values_list("status", flat=True)) == {"dropped"}
 
     page.get_by_role("button", name="Undo").click()
