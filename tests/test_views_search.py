@@ -203,15 +203,16 @@ def test_search_only_reads(reader):
     assert reader.post("/search/", {"q": "allocator"}).status_code == 405
 
 
-def test_without_full_text_search_the_newest_meeting_comes_first(reader):
-    if connection.vendor == "postgresql":
-        pytest.skip("PostgreSQL ranks the best match first")
+def test_the_best_match_comes_first_or_without_full_text_search_the_newest(reader):
     said(make_meeting("2024-01-10", title="January"), 1, "allocator, allocator, the allocator")
     said(make_meeting("2024-03-06", title="March"), 1, "the allocator and other things")
 
     html = page(reader.get("/search/", {"q": "allocator"}))
 
-    assert html.index("March") < html.index("January")
+    if connection.vendor == "postgresql":  # ranked: the line saying it three times
+        assert html.index("January") < html.index("March")
+    else:
+        assert html.index("March") < html.index("January")
 
 
 @pytest.mark.postgresql
