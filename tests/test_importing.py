@@ -135,6 +135,33 @@ def test_an_edited_file_keeps_item_ids_and_statuses_of_lines_still_there():
     assert result.changed == [("Arrange meetings", "Arange meetings")]
 
 
+def test_a_line_reworded_in_place_keeps_its_item_and_history():
+    import_text(JANUARY)
+    arrange = Item.objects.get(text="Arrange meetings")
+    arrange.set_status(get_user_model().objects.create_user("maria"), Item.Status.IN_PROGRESS)
+
+    edited = JANUARY.replace("Arrange meetings", "Arrange meetings and book the rooms")
+    result = import_text(edited)
+
+    arrange.refresh_from_db()
+    assert arrange.text == "Arrange meetings and book the rooms"
+    assert arrange.status == Item.Status.IN_PROGRESS
+    assert not arrange.removed
+    assert result.changed == [("Arrange meetings", "Arrange meetings and book the rooms")]
+    assert not Item.objects.filter(removed=True).exists()
+
+
+def test_another_task_written_in_a_lines_place_is_a_new_item():
+    import_text(JANUARY)
+    arrange = Item.objects.get(text="Arrange meetings")
+
+    result = import_text(JANUARY.replace("Arrange meetings", "Update the release calendar"))
+
+    arrange.refresh_from_db()
+    assert arrange.removed
+    assert result.added == ["Update the release calendar"]
+
+
 def test_a_line_that_comes_back_brings_its_item_back():
     import_text(JANUARY)
     social = Item.objects.get(text="Post on social media")

@@ -17,6 +17,8 @@ from meetings.models import Item, Meeting, name_key
 
 # How alike an edited line must be to count as the same item (rapidfuzz ratio, 0-100).
 SAME_ITEM_SIMILARITY = 90
+# A line edited in place, its words much the same (rapidfuzz's token set ratio).
+EDITED_IN_PLACE = 60
 
 
 def meeting_of(known, prepared, teams, warnings):
@@ -135,7 +137,10 @@ def pair_mentions(old, lines):
 
     Returns (mention, line) pairs and the lines left over. Exact matches first,
     then a line whose owners are the same and whose text is nearly the same
-    (a typo fix).
+    (a typo fix), then a line of the same owners at the very place of the list
+    where the mention was, which says much the same in more or other words
+    ("Provide link to GDB stub" edited to "... and its docs"): the item keeps its
+    history rather than starting over.
     """
     free = list(old)
     pairs, left = [], []
@@ -148,6 +153,17 @@ def pair_mentions(old, lines):
         text = normal(line.text)
         match = _take(
             free, line, lambda m, t=text: fuzz.ratio(normal(m.text), t) >= SAME_ITEM_SIMILARITY
+        )
+        (pairs.append((match, line)) if match else new.append(line))
+    unpaired, new = new, []
+    for line in unpaired:
+        text = normal(line.text)
+        match = _take(
+            free,
+            line,
+            lambda m, t=text, at=line.position: (
+                m.position == at and fuzz.token_set_ratio(normal(m.text), t) >= EDITED_IN_PLACE
+            ),
         )
         (pairs.append((match, line)) if match else new.append(line))
     return pairs, new
