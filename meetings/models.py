@@ -7,6 +7,7 @@ makes one mention per item; matching across meetings adds more.
 
 import datetime as dt
 import re
+import secrets
 import unicodedata
 import uuid
 from collections import defaultdict
@@ -172,12 +173,21 @@ class Person(models.Model):
     # Kept by PersonQuerySet.keep_counts() for the people list.
     open_items = models.PositiveIntegerField(default=0, editable=False)
     meetings_attended = models.PositiveIntegerField(default=0, editable=False)
+    # The secret in the URLs of the person's feeds (Atom, iCalendar): no login needed,
+    # reset from their page. Empty until they first ask for their feeds.
+    feed_token = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["handle"]
         verbose_name_plural = "people"
+        constraints = [
+            # A feed's URL finds its person by the token.
+            models.UniqueConstraint(
+                fields=["feed_token"], condition=~Q(feed_token=""), name="person_feed_token_once"
+            ),
+        ]
 
     def __str__(self):
         return self.handle
@@ -194,6 +204,11 @@ class Person(models.Model):
 
     def get_absolute_url(self):
         return reverse("meetings:person", args=[self.slug])
+
+    def reset_feed_token(self):
+        """A new secret for the person's feed URLs: the old ones answer 404 from now on."""
+        self.feed_token = secrets.token_urlsafe(24)
+        self.save(update_fields=["feed_token"])
 
     def free_slug(self):
         base = slugify(self.handle)[:100] or "person"

@@ -3,6 +3,7 @@ from django.urls import path
 from meetings.views import (
     claims,
     conversation,
+    feeds,
     home,
     items,
     matching,
@@ -47,6 +48,10 @@ urlpatterns = [
     path("meetings/<int:pk>/", meetings.meeting, name="meeting"),
     path("people/", people.people, name="people"),
     path("people/<str:slug>/", people.person, name="person"),
+    path("people/<str:slug>/feed-token/", feeds.reset_token, name="feed_token"),
+    path("feeds/<str:token>/items.atom", feeds.ItemsFeed(), name="items_feed"),
+    path("feeds/<str:token>/items.ics", feeds.calendar, name="items_calendar"),
+    path("feeds/<str:token>/teams/<slug:slug>.atom", feeds.TeamItemsFeed(), name="team_feed"),
     path("search/", search.search, name="search"),
     path("teams/<slug:slug>/", teams.team, name="team"),
     path("teams/<slug:slug>/triage/", triage.triage, name="triage"),
