@@ -498,6 +498,10 @@ def stale_before(today=None):
     return (today or timezone.localdate()) - dt.timedelta(days=settings.STALE_DAYS)
 
 
+# How many items a bulk status change writes a query: within every database's parameters.
+CHANGED_A_QUERY = 500
+
+
 @dataclass
 class BulkChange:
     """What a change of many items at once did: each list holds (id, text) pairs."""
@@ -590,23 +594,25 @@ class ItemQuerySet(models.QuerySet):
                     user=user, status=status, note=note, created=now
                 )
             ids = [pk for pk, _, _ in result.changed]
-            record_changes(ids, user, status, note, now, result.batch)
-            Item.objects.filter(pk__in=ids).update(status=status, status_changed=now)
             open_now = status in Item.Status.still_open()
-            Ownership.objects.filter(item__in=ids).update(
-                status=status,
-                open=Case(When(item__in=live, then=Value(True)), default=Value(False))
-                if open_now and live
-                else Value(False),
-            )
             # The open counts, as Item._count_change keeps them: only where some item
             # went from open to closed or back; counted again rather than moved by one.
             turned = was_open if not open_now else live - was_open
+            # A few hundred ids a query: "select all" may take tens of thousands, more
+            # than a database takes as parameters of one statement.
+            for start in range(0, len(ids), CHANGED_A_QUERY):
+                chunk = ids[start : start + CHANGED_A_QUERY]
+                record_changes(chunk, user, status, note, now, result.batch)
+                Item.objects.filter(pk__in=chunk).update(status=status, status_changed=now)
+                still = [pk for pk in chunk if pk in live] if open_now else []
+                Ownership.objects.filter(item__in=chunk).update(
+                    status=status,
+                    open=Case(When(item__in=still, then=Value(True)), default=Value(False))
+                    if still
+                    else Value(False),
+                )
             if turned:
-                turned = list(turned)
-                owners = Ownership.objects.filter(item__in=turned, via_group=False)
-                Person.objects.filter(pk__in=owners.values("person")).keep_counts()
-                Team.objects.filter(pk__in=Team.objects.of_items(turned)).keep_counts()
+                keep_counts_of(list(turned))
         result.changed = [(pk, text) for pk, text, _ in result.changed]
         return result
 
@@ -707,6 +713,23 @@ class ItemQuerySet(models.QuerySet):
                 Prefetch("meeting__teams", to_attr="row_teams"),
             )
         )
+
+
+def keep_counts_of(items):
+    """Count again the open items of the people and teams of ``items`` (ids).
+
+    Their people and teams are subqueries of the counting query, a few hundred ids
+    each; past that many items, read first, so that no statement holds them all.
+    """
+    chunks = [items[i : i + CHANGED_A_QUERY] for i in range(0, len(items), CHANGED_A_QUERY)]
+    owners = Ownership.objects.filter(via_group=False)
+    people = [owners.filter(item__in=chunk).values("person") for chunk in chunks]
+    teams = [Team.objects.of_items(chunk) for chunk in chunks]
+    if len(chunks) > 1:
+        people = [{row["person"] for part in people for row in part}]
+        teams = [{row["pk"] for part in teams for row in part}]
+    Person.objects.filter(pk__in=people[0]).keep_counts()
+    Team.objects.filter(pk__in=teams[0]).keep_counts()
 
 
 def record_changes(ids, user, status, note, created, batch):
@@ -1086,7 +1109,8 @@ class StatusBatch(models.Model):
                 seen[old][pk] = (new, created.isoformat())
             note = f"Undone: a change of {sum(map(len, seen.values()))} items at once."
             for old, items in seen.items():
-                part = Item.objects.filter(pk__in=list(items)).set_status(
+                back = batch.changes.filter(old=old).values("item")
+                part = Item.objects.filter(pk__in=back).set_status(
                     user, old, note, seen=items, batch=False
                 )
                 result.changed += part.changed

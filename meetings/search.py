@@ -13,13 +13,13 @@ or aliases on both: a handle is not a word that a dictionary stems.
 import datetime as dt
 import re
 
-import snowballstemmer
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import F, Func, Prefetch, Q, TextField, Value
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from meetings.matching.evidence import stem
 from meetings.models import (
     AgendaItem,
     Alias,
@@ -49,10 +49,9 @@ MIN_LENGTH = 2
 RANKED = 1000
 # A query is a few words, not a page of text.
 MAX_LENGTH = 200
-# The dictionary that full-text search stems words with (English: the minutes' language),
-# and the same stemmer (Snowball's English) to mark the words found.
+# The dictionary that full-text search stems words with (English: the minutes' language);
+# the words found are marked by the same stemmer (Snowball's English, as matching uses).
 CONFIG = "english"
-STEMMER = snowballstemmer.stemmer("english")
 
 # The texts searched with full-text search, by model: the GIN index of each
 # (migration 0018_search) is on exactly this expression, so that PostgreSQL uses it.
@@ -288,7 +287,7 @@ def highlight(text, found):
     A word is marked from where its stem begins to the end of the text's word,
     as full-text search matches it (``deprecating`` marks ``deprecated``).
     """
-    found = sorted({STEMMER.stemWord(word.lower()) for word in found}, key=len, reverse=True)
+    found = sorted({stem(word.lower()) for word in found}, key=len, reverse=True)
     if not found:
         return escape(text)
     pattern = re.compile("|".join(re.escape(word) + r"\w*" for word in found), re.IGNORECASE)

@@ -473,3 +473,33 @@ def test_the_triage_page_costs_the_same_few_queries_however_many_items(
         html = page(reader.get("/teams/core/triage/"))
 
     assert html.count('class="select-item"') == 60
+
+
+def test_a_change_of_more_items_than_one_query_holds_is_written_in_parts(
+    owner, teammate, monkeypatch
+):
+    monkeypatch.setattr("meetings.models.CHANGED_A_QUERY", 2)
+    meeting = make_meeting(participants=[owner, teammate])
+    items = [make_item(f"Task {n}", meeting, owners=[owner]) for n in range(5)]
+    make_item("Tom's", meeting, owners=[teammate])
+
+    result = Item.objects.filter(pk__in=[i.pk for i in items]).set_status(
+        owner.user, Item.Status.DONE
+    )
+
+    assert len(result.changed) == 5
+    assert StatusChange.objects.filter(batch=result.batch).count() == 5
+    assert set(Item.objects.filter(owners__person=owner).values_list("status", flat=True)) == {
+        "done"
+    }
+    assert not Ownership.objects.filter(person=owner, open=True).exists()
+    owner.refresh_from_db()
+    teammate.refresh_from_db()
+    assert (owner.open_items, teammate.open_items) == (0, 1)
+    assert Team.objects.get().open_items == 1
+
+    result.batch.undo(owner.user)
+
+    owner.refresh_from_db()
+    assert owner.open_items == 5
+    assert Ownership.objects.filter(person=owner, open=True).count() == 5
