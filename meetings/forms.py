@@ -190,3 +190,11 @@ class ReassignForm(forms.Form):
         if not people:
             raise forms.ValidationError("Name at least one person.")
         return people
+
+
+class DigestForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = ["digest"]
+        labels = {"digest": "Mail me my open items"}
+        widgets = {"digest": forms.RadioSelect}

@@ -56,6 +56,10 @@ def free_handle(handle, taken=None):
 
 
 class TeamQuerySet(models.QuerySet):
+    def named(self, text):
+        """The team of this slug, or of this name (case and accents aside); None if none."""
+        return self.filter(slug=text).first() or self.filter(key=name_key(text)).first()
+
     def of_items(self, ids):
         """The teams of the meetings that first raised these items, as ids for a subquery."""
         meetings = Item.objects.filter(pk__in=ids).values("meeting")
@@ -145,6 +149,12 @@ def count_rows(queryset):
     return Subquery(queryset.order_by().annotate(count=count).values("count")[:1])
 
 
+class DigestEvery(models.TextChoices):
+    WEEK = "week", "Every week"
+    MEETING = "meeting", "Before each meeting of my teams"
+    NEVER = "never", "Never"
+
+
 class Person(models.Model):
     name = models.CharField(max_length=limits.NAME, help_text="How the tracker shows this person.")
     handle = models.CharField(max_length=limits.NAME, unique=True)
@@ -176,6 +186,9 @@ class Person(models.Model):
     # The secret in the URLs of the person's feeds (Atom, iCalendar): no login needed,
     # reset from their page. Empty until they first ask for their feeds.
     feed_token = models.CharField(max_length=64, blank=True, editable=False)
+    # How often a mail of their open items reaches them (``send_digests``), once linked
+    # to an account with an email.
+    digest = models.CharField(max_length=10, choices=DigestEvery, default=DigestEvery.WEEK)
 
     objects = PersonQuerySet.as_manager()
 
@@ -1533,3 +1546,24 @@ def same_email(one, other):
     """Whether two addresses are the same mailbox, as far as the tracker can tell."""
     one, other = one.strip().casefold(), other.strip().casefold()
     return bool(one) and one == other
+
+
+class Digest(models.Model):
+    """A mail of a person's items, sent once for its period ("2026-W49", or a team's
+    next meeting: "community 2026-12-03"): the unique row is what makes a second run
+    in the same period send nothing."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="digests")
+    period = models.CharField(max_length=limits.NAME + 20)
+    sent = models.DateTimeField(default=timezone.now)
+    open_items = models.PositiveIntegerField()
+    changes = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-sent", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "period"], name="digest_once_a_period")
+        ]
+
+    def __str__(self):
+        return f"{self.person} {self.period}"

@@ -18,9 +18,9 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 from django_tasks.exceptions import TaskResultDoesNotExist
 
-from meetings import uploads
+from meetings import digests, uploads
 from meetings.importing import import_many
-from meetings.models import ImportLog, Upload
+from meetings.models import ImportLog, Team, Upload
 from meetings.preview import preview_files
 
 logger = logging.getLogger(__name__)
@@ -194,3 +194,11 @@ def log_summary(batch, summary, previewed=()):
             for result in summary.results
         ],
     }
+
+
+@task()
+def send_digests(team: str = ""):
+    """The digests due today (``manage.py send_digests --queue``), of one team's people or all."""
+    report = digests.send_digests(Team.objects.named(team) if team else None)
+    logger.info("Sent %d digests; %d not sent", len(report.sent), len(report.skipped))
+    return len(report.sent)

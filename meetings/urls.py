@@ -48,6 +48,7 @@ urlpatterns = [
     path("meetings/<int:pk>/", meetings.meeting, name="meeting"),
     path("people/", people.people, name="people"),
     path("people/<str:slug>/", people.person, name="person"),
+    path("people/<str:slug>/digest/", people.digest, name="digest"),
     path("people/<str:slug>/feed-token/", feeds.reset_token, name="feed_token"),
     path("feeds/<str:token>/items.atom", feeds.ItemsFeed(), name="items_feed"),
     path("feeds/<str:token>/items.ics", feeds.calendar, name="items_calendar"),

@@ -276,8 +276,12 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", not EMAIL_USE_SSL)
 if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on")
 EMAIL_PORT = env_int("EMAIL_PORT", 465 if EMAIL_USE_SSL else 587)
+# EMAIL_FILE_PATH: each mail a file in that folder, to read what would be sent.
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", "")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+elif EMAIL_FILE_PATH:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 elif DEBUG:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 else:
@@ -285,6 +289,10 @@ else:
 # Whether a mail sent reaches anyone (or, in development, the console): the
 # password-reset page offers to send one only then.
 TRACKER_SENDS_MAIL = EMAIL_BACKEND != "django.core.mail.backends.dummy.EmailBackend"
+# Where the site is, for links in what is written outside a request (digests).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# A digest "before each meeting" goes out on a run this many days before it, or on its day.
+DIGEST_DAYS_BEFORE = env_int("DIGEST_DAYS_BEFORE", 1)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # Who gets a mail with the traceback when a page fails (when mail is configured).

@@ -1,14 +1,18 @@
 import csv
 from collections import defaultdict
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.cache import caches
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from meetings.csvcells import joined, neutralise
+from meetings.forms import DigestForm
 from meetings.models import Item, Owner, Ownership, Participant, Person, Speaker
 from meetings.names import name_key
 from meetings.people.lookup import named
@@ -107,7 +111,26 @@ def person(request, slug):
         "empty": "No open items.",
         **about(person),
     }
+    if request.user.is_authenticated and person.user_id == request.user.pk:
+        context["digest_form"] = DigestForm(instance=person)
+        context["last_digest"] = person.digests.first()
     return render_page(request, "meetings/person.html", "meetings/_item_page.html", context)
+
+
+@login_required
+@require_POST
+def digest(request, slug):
+    """A person chooses how often their digest mail comes: only they may."""
+    person = get_object_or_404(Person, slug=slug)
+    if person.user_id != request.user.pk:
+        raise PermissionDenied
+    form = DigestForm(request.POST, instance=person)
+    if form.is_valid():
+        form.save()
+        messages.success(request, f"Your digest: {person.get_digest_display().lower()}.")
+    else:
+        messages.error(request, "Choose how often your digest comes: " + form.errors.as_text())
+    return redirect(f"{person.get_absolute_url()}#digest")
 
 
 def about(person):

@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from meetings.models import Team
-from meetings.names import name_key
 from meetings.next_minutes import next_minutes
 
 
@@ -19,10 +18,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, team, base_url, **options):
-        found = (
-            Team.objects.filter(slug=team).first()
-            or Team.objects.filter(key=name_key(team)).first()
-        )
+        found = Team.objects.named(team)
         if found is None:
             known = ", ".join(Team.objects.values_list("slug", flat=True)) or "none yet"
             raise CommandError(f"no team {team!r} (teams: {known})")
