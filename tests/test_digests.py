@@ -244,3 +244,13 @@ def test_queued_digests_are_sent_by_the_task_worker(maria, tmp_path, capsys):
     assert "To: maria@example.org" in text
     assert "Ship the digest" in text
     assert Digest.objects.get().period == "{}-W{:02}".format(*today.isocalendar()[:2])
+
+
+def test_maintainers_see_the_digests_sent_in_the_admin(client, items):
+    run()
+    client.force_login(make_user("admin", is_staff=True, is_superuser=True))
+
+    body = page(client.get("/admin/meetings/digest/"))
+
+    assert "MariaP" in body and "2024-W03" in body
+    assert client.get("/admin/meetings/digest/add/").status_code == 403

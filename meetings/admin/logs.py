@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from meetings import tasks
-from meetings.models import ImportLog
+from meetings.models import Digest, ImportLog
 
 # Waiting this long (seconds) for a worker to pick a task up, the page asks whether one runs.
 WORKER_MISSING_AFTER = 15
@@ -112,3 +112,20 @@ class ImportLogAdmin(admin.ModelAdmin):
         else:
             messages.error(request, "That import is not interrupted: nothing to run again.")
         return redirect("admin:meetings_importlog_change", log.pk)
+
+
+@admin.register(Digest)
+class DigestAdmin(admin.ModelAdmin):
+    """The digests sent, read-only: to whom, for which period, with how many items."""
+
+    list_display = ["sent", "person", "period", "open_items", "changes"]
+    list_select_related = ["person"]
+    list_filter = ["sent"]
+    search_fields = ["person__handle", "period"]
+    date_hierarchy = "sent"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
