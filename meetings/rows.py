@@ -323,3 +323,25 @@ def row_html(item, urls, *, form=None, select=False):
         f"{status_html(item, urls, form=form)}\n"
         "</li>"
     )
+
+
+def mention_html(mention, meeting, urls, *, form=None):
+    """An action item as the meeting's page lists it: the words this meeting wrote, its
+    owners and status, and how long it has been open when an earlier meeting raised it."""
+    item = mention.item
+    pk = item.pk
+    since = ""
+    if item.raised < meeting.date and item.is_open:
+        _, short_date, age = urls.dates(item.raised)
+        since = f'· open since <a href="{urls.item(pk)}">{short_date}</a> ({age})\n'
+    return (
+        f'<li class="item" id="L{mention.line}" data-item="{pk}">\n'
+        '<div class="item-body">\n'
+        f'<div class="item-text md">{markdown.render(mention.text)}</div>\n'
+        '<p class="item-meta">\n'
+        f'<a class="item-link" href="{urls.item(pk)}" aria-label="Item {pk}">#{pk}</a>\n'
+        f"· {owners_html(item, urls)}\n{since}"
+        "</p>\n</div>\n"
+        f"{status_html(item, urls, form=form)}\n"
+        "</li>"
+    )

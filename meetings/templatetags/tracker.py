@@ -36,7 +36,10 @@ def next_statuses(item):
 
 def _urls(context):
     """One set of URL patterns for everything a template renders."""
-    return context.render_context.setdefault("tracker_urls", rows.Urls())
+    urls = context.render_context.get("tracker_urls")
+    if urls is None:  # not setdefault(): that would build one on every call
+        urls = context.render_context["tracker_urls"] = rows.Urls()
+    return urls
 
 
 def _status_form(context):
@@ -65,6 +68,13 @@ def item_rows(context, items, group=""):
     else:
         html = "\n".join(rows.row_html(item, urls, form=form, select=select) for item in read)
     return mark_safe(html)
+
+
+@register.simple_tag(takes_context=True)
+def mention_rows(context, mentions, meeting):
+    """The action items of a meeting's page (``rows.mention_html``)."""
+    urls, form = _urls(context), _status_form(context)
+    return mark_safe("\n".join(rows.mention_html(m, meeting, urls, form=form) for m in mentions))
 
 
 @register.simple_tag(takes_context=True)
