@@ -165,7 +165,9 @@ class ItemFilter(django_filters.FilterSet):
         for name, value in data.items():
             if name not in self.READ_FROM_OWNERSHIP:
                 queryset = self.filters[name].filter(queryset, value)
-                narrowed = narrowed or (value not in EMPTY_VALUES and name != "group")
+                # An unticked box ("stale only": False) narrows nothing, nor does grouping.
+                narrows = value not in EMPTY_VALUES and value is not False and name != "group"
+                narrowed = narrowed or narrows
         if not narrowed:
             self.counted = Ownership.objects.open_of(person, statuses)
         return queryset

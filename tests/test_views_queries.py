@@ -3,6 +3,8 @@
 import tracemalloc
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from meetings.models import Item, Mention, Owner, Ownership, Speaker, Statement, Topic
 from tests.helpers import make_meeting, make_person
@@ -172,3 +174,14 @@ def test_the_search_page_costs_the_same_at_10_and_200_results(
     with django_assert_max_num_queries(6):
         html = reader.get("/search/", {"q": "said", "in": "lines"}).content.decode()
     assert html.count("data-line=") == world.items.count()
+
+
+def test_one_persons_open_items_are_counted_from_the_kept_ownership_alone(reader, world):
+    reader.get("/items/", {"owner": "MariaP"})  # keeps the filter form
+    with CaptureQueriesContext(connection) as queries:
+        response = reader.get("/items/", {"owner": "MariaP"})
+
+    [count] = [q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
+    assert "meetings_ownership" in count and "meetings_item" not in count
+    shown = world.items.count()
+    assert f"<strong>{shown}</strong> items" in response.content.decode()
