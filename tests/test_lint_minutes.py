@@ -58,11 +58,11 @@ def more(line):
     return f"{GOOD.rstrip()}\n    {line}\n"
 
 
-def lint(*paths, output="text"):
+def lint(*arguments, output="text"):
     """The command's lines, its exit status (0 or 1) and what it said on failing."""
     out = StringIO()
     try:
-        call_command("lint_minutes", *map(str, paths), f"--format={output}", stdout=out)
+        call_command("lint_minutes", *map(str, arguments), f"--format={output}", stdout=out)
     except CommandError as error:
         return out.getvalue().splitlines(), error.returncode, str(error)
     return out.getvalue().splitlines(), 0, ""
@@ -324,3 +324,12 @@ def test_without_a_tracker_database_it_asks_nothing_of_it(
 def test_a_path_that_is_not_there_is_an_error(minutes):
     with pytest.raises(CommandError, match="missing: no such file or folder"):
         call_command("lint_minutes", "missing", stdout=StringIO())
+
+
+def test_a_folder_of_the_tracker_minutes_is_checked_against_them_from_its_root(minutes):
+    import_text(GOOD, source="core/2024-01-10.md")
+    minutes("core/2024-01-10.md", more("- AD: Announce it"))
+
+    lines, _, _ = lint("core", "--root=.")
+
+    assert lines == ["1 file checked: 0 errors, 0 warnings"]

@@ -93,12 +93,14 @@ class Read:
     meeting: UnwrittenMeeting
 
 
-def lint_paths(paths: list[Path]) -> Report:
+def lint_paths(paths: list[Path], *, root: Path | None = None) -> Report:
     """Check the minutes files at ``paths`` (files or folders); the database is only read.
 
-    Findings are sorted by file and line; a file that will not import is an error.
+    Findings are sorted by file and line; a file that will not import is an
+    error. ``root`` is the minutes root, as for ``import_paths``: the tracker's
+    meetings with the files' sources are the files, not others.
     """
-    root = default_root(paths)
+    root = root or default_root(paths)
     found, skipped = read_minutes(paths)
     report = Report(files=len(found), skipped=[str(path) for path in skipped])
     files = []

@@ -22,10 +22,16 @@ class Command(BaseCommand):
             dest="output",
             help="text (the default), or github: annotations on a pull request's lines.",
         )
+        parser.add_argument(
+            "--root",
+            type=Path,
+            help="The minutes root, as for import_minutes: with a tracker database, its "
+            "meetings of these files' paths are these files (default: the folder named).",
+        )
 
-    def handle(self, *args, paths, output, **options):
+    def handle(self, *args, paths, output, root, **options):
         try:
-            report = lint_paths(paths)
+            report = lint_paths(paths, root=root)
         except FileNotFoundError as error:
             raise CommandError(str(error)) from None
         for finding in report.findings:
