@@ -12,6 +12,7 @@ import unicodedata
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.cache import caches
@@ -354,6 +355,14 @@ class Meeting(models.Model):
     warnings = models.JSONField(default=list, blank=True)
     created = models.DateTimeField(default=timezone.now)
     updated = models.DateTimeField(default=timezone.now)
+    # Where the minutes came from. Imported from a git work tree: the commit, and the
+    # file's path in it (from the repository's top), only when the file was as committed,
+    # so that a line links to what it says. Uploaded in the admin: that import's log.
+    commit = models.CharField(max_length=64, blank=True)
+    commit_path = models.CharField(max_length=500, blank=True)
+    import_log = models.ForeignKey(
+        "ImportLog", null=True, blank=True, on_delete=models.SET_NULL, related_name="meetings"
+    )
 
     class Meta:
         ordering = ["-date", "source"]
@@ -369,6 +378,18 @@ class Meeting(models.Model):
 
     def get_absolute_url(self):
         return reverse("meetings:meeting", args=[self.pk])
+
+    def source_url(self, line=None):
+        """The file at its commit, at ``line``, by ``MINUTES_SOURCE_URL``; "" when unknown."""
+        template = settings.MINUTES_SOURCE_URL
+        if not template or not self.commit:
+            return ""
+        if line is None:
+            # The whole file: the template less its `#L{line}`.
+            address, _, fragment = template.partition("#")
+            template = address if "{line}" in fragment else template
+        path = quote(self.commit_path)
+        return template.format(commit=self.commit, path=path, line=line or 1)
 
     def keep_name(self):
         """Name the meeting anew from its title, teams and date, once its teams are saved."""
@@ -1229,6 +1250,10 @@ class ImportLog(models.Model):
     task = models.CharField(max_length=64, blank=True)
     upload = models.ForeignKey(
         Upload, null=True, blank=True, on_delete=models.SET_NULL, related_name="imports"
+    )
+    # The upload's, kept: the upload itself is deleted once imported.
+    digest = models.CharField(
+        max_length=64, blank=True, help_text="A hash over what the upload held (SHA-256)."
     )
 
     objects = ImportLogQuerySet.as_manager()

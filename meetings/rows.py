@@ -325,9 +325,10 @@ def row_html(item, urls, *, form=None, select=False):
     )
 
 
-def mention_html(mention, meeting, urls, *, form=None):
+def mention_html(mention, meeting, urls, *, form=None, source=""):
     """An action item as the meeting's page lists it: the words this meeting wrote, its
-    owners and status, and how long it has been open when an earlier meeting raised it."""
+    owners and status, how long it has been open when an earlier meeting raised it, and
+    ``source``: a link to its line in the minutes' repository, if any."""
     item = mention.item
     pk = item.pk
     since = ""
@@ -341,6 +342,7 @@ def mention_html(mention, meeting, urls, *, form=None):
         '<p class="item-meta">\n'
         f'<a class="item-link" href="{urls.item(pk)}" aria-label="Item {pk}">#{pk}</a>\n'
         f"· {owners_html(item, urls)}\n{since}"
+        f"{f'· {source}' if source else ''}\n"
         "</p>\n</div>\n"
         f"{status_html(item, urls, form=form)}\n"
         "</li>"

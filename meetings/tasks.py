@@ -19,11 +19,14 @@ from django_tasks import TaskResultStatus, task
 from django_tasks.exceptions import TaskResultDoesNotExist
 
 from meetings import digests, uploads
-from meetings.importing import import_many
-from meetings.models import ImportLog, Team, Upload
+from meetings.importing import Outcome, import_many
+from meetings.models import ImportLog, Meeting, Team, Upload
 from meetings.preview import preview_files
 
 logger = logging.getLogger(__name__)
+
+# What an import did to a meeting that makes it the meeting's provenance.
+WRITTEN = (Outcome.IMPORTED, Outcome.UPDATED)
 
 
 @task()
@@ -98,6 +101,7 @@ def start_import(upload, user):
             files=[file["source"] for file in (locked.preview or {}).get("files", [])],
             total=locked.count,
             summary={"origin": locked.origin},
+            digest=locked.digest,
         )
 
 
@@ -137,6 +141,8 @@ def run_import(log_id):
             error=f"The import stopped: {type(error).__name__}. Run it again to finish it.",
         )
         raise
+    written = [r.meeting.pk for r in summary.results if r.outcome in WRITTEN and r.meeting]
+    Meeting.objects.filter(pk__in=written).update(import_log=log)
     log.summary = log_summary(batch, summary, (log.upload.preview or {}).get("files", []))
     log.state, log.done, log.finished = ImportLog.State.DONE, log.total, timezone.now()
     log.updated = log.finished

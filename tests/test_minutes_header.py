@@ -439,7 +439,7 @@ def test_a_free_text_datetime_takes_the_date_from_the_file_name():
     assert header.date == dt.date(2022, 1, 12)
     assert header.datetime is None
     assert header.warnings == [
-        "datetime: 'January 12, 2022 at 1 PM' is not an ISO 8601 date;"
+        "line 2: datetime: 'January 12, 2022 at 1 PM' is not an ISO 8601 date;"
         " the date is taken from the file name"
     ]
 
@@ -458,7 +458,9 @@ def test_a_datetime_unlike_the_file_name_wins_with_a_warning():
     header = read(MEETING, "community/2024-01-17.md")
 
     assert header.date == dt.date(2024, 1, 10)
-    assert header.warnings == ["datetime: 2024-01-10 is not the date in the file name (2024-01-17)"]
+    assert header.warnings == [
+        "line 2: datetime: 2024-01-10 is not the date in the file name (2024-01-17)"
+    ]
 
 
 # Odd values
@@ -477,7 +479,9 @@ def test_participants_written_as_one_line_are_split_on_commas():
     )
 
     assert header.participants == ["Alex", "Cristi", "Cezar"]
-    assert header.warnings == ["participants: one line of text rather than a list; split on commas"]
+    assert header.warnings == [
+        "line 4: participants: one line of text rather than a list; split on commas"
+    ]
 
 
 def test_names_are_split_stripped_and_kept_once_in_order():
@@ -520,10 +524,10 @@ def test_a_team_that_is_a_number_is_kept_as_written_with_a_warning():
     assert header.teams == ["2023"]
     assert header.participants == ["42", "007"]
     assert header.warnings == [
-        "teams: one line of text rather than a list; split on commas",
-        "teams: '2023' is a number; kept as a name",
-        "participants: '42' is a number; kept as a name",
-        "participants: '007' is a number; kept as a name",
+        "line 3: teams: one line of text rather than a list; split on commas",
+        "line 3: teams: '2023' is a number; kept as a name",
+        "line 4: participants: '42' is a number; kept as a name",
+        "line 4: participants: '007' is a number; kept as a name",
     ]
 
 
@@ -540,7 +544,7 @@ def test_empty_participants_are_no_participants():
     )
 
     assert header.participants == []
-    assert header.warnings == ["participants: empty"]
+    assert header.warnings == ["line 4: participants: empty"]
 
 
 def test_empty_entries_are_dropped_with_a_warning():
@@ -561,7 +565,7 @@ def test_empty_entries_are_dropped_with_a_warning():
     )
 
     assert header.participants == ["Alexander Jun", "Sergiu Moga"]
-    assert header.warnings == ["participants: dropped 2 empty entries"]
+    assert header.warnings == ["line 4: participants: dropped 2 empty entries"]
 
 
 def test_nested_lists_are_read_in_order_and_mappings_dropped():
@@ -584,8 +588,8 @@ def test_nested_lists_are_read_in_order_and_mappings_dropped():
     assert header.teams == ["app-compat", "syscall", "community"]
     assert header.participants == ["Alex", "Cezar"]
     assert header.warnings == [
-        "teams: a list inside the list, read as part of it",
-        "participants: dropped {'Cristi': 'notes'}, a mapping",
+        "line 3: teams: a list inside the list, read as part of it",
+        "line 6: participants: dropped {'Cristi': 'notes'}, a mapping",
     ]
 
 
@@ -616,7 +620,7 @@ def test_yaml_11_oddities_are_read_as_written_and_nulls_are_no_name():
         "true",
         ".inf",
     ]
-    assert header.warnings == ["teams: dropped 2 empty entries"]
+    assert header.warnings == ["line 5: teams: dropped 2 empty entries"]
 
 
 def test_a_date_in_a_list_of_names_is_read_as_written_with_a_warning():
@@ -632,7 +636,7 @@ def test_a_date_in_a_list_of_names_is_read_as_written_with_a_warning():
     )
 
     assert header.teams == ["community", "2024-01-10"]
-    assert header.warnings == ["teams: 2024-01-10 is not text; read as text"]
+    assert header.warnings == ["line 3: teams: 2024-01-10 is not text; read as text"]
 
 
 def test_title_and_location_are_stripped_and_empty_is_none():
@@ -671,8 +675,8 @@ def test_title_and_location_that_are_not_text_are_converted_with_a_warning():
     assert header.title == "2024-01-10"
     assert header.location == "Online, Discord"
     assert header.warnings == [
-        "title: 2024-01-10 is not text; read as text",
-        "location: a list, joined with commas",
+        "line 3: title: 2024-01-10 is not text; read as text",
+        "line 4: location: a list, joined with commas",
     ]
 
 
@@ -690,7 +694,7 @@ def test_a_title_that_is_a_mapping_is_dropped_with_a_warning():
     )
 
     assert header.title is None
-    assert header.warnings == ["title: {'name': 'Gathering'} is not text; ignored"]
+    assert header.warnings == ["line 3: title: {'name': 'Gathering'} is not text; ignored"]
 
 
 def test_other_keys_are_ignored():

@@ -9,6 +9,7 @@ relaxes what needs HTTPS and a secret key.
 import logging
 import os
 import secrets
+import string
 from datetime import timedelta
 from email.utils import getaddresses
 from pathlib import Path
@@ -46,6 +47,22 @@ def env_int(name, default):
         return int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+
+
+def env_template(name, fields):
+    """A URL template such as ``https://host/{commit}/{path}``: only ``fields`` may be used."""
+    value = os.environ.get(name, "").strip()
+    try:
+        used = {field for _, field, _, _ in string.Formatter().parse(value) if field is not None}
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} is not a template: {error}") from None
+    unknown = sorted(used - set(fields))
+    if unknown:
+        raise ImproperlyConfigured(
+            f"{name} may use {', '.join('{' + f + '}' for f in fields)};"
+            f" not {', '.join('{' + f + '}' for f in unknown)}"
+        )
+    return value
 
 
 def env_addresses(name):
@@ -335,6 +352,10 @@ LOGGING = {
 MINUTES_MAX_BYTES = env_int("MINUTES_MAX_BYTES", 2 * 1024 * 1024)
 # Where minutes live on disk, for re-importing a meeting from the admin.
 MINUTES_ROOT = os.environ.get("MINUTES_ROOT", "")
+# Where a meeting imported from a git work tree can be read at its commit, line by
+# line: https://github.com/org/minutes/blob/{commit}/{path}#L{line}. Empty: the
+# pages show the commit and the path as text.
+MINUTES_SOURCE_URL = env_template("MINUTES_SOURCE_URL", ["commit", "path", "line"])
 # Public communities may let anyone read the tracker without an account.
 TRACKER_PUBLIC_READ = env_bool("TRACKER_PUBLIC_READ", False)
 # The community's own GitHub organisations: links to their pull requests and

@@ -1,6 +1,11 @@
 """Teams, meetings and items in the admin; a meeting's admin holds the import pages."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from meetings.admin.imports import import_urls, reimport_from_disk
 from meetings.models import (
@@ -43,9 +48,35 @@ class MeetingAdmin(admin.ModelAdmin):
     list_filter = ["teams"]
     date_hierarchy = "date"
     search_fields = ["source", "title"]
-    readonly_fields = ["content_hash", "created", "updated", "warnings"]
+    readonly_fields = ["content_hash", "created", "updated", "warnings", "provenance"]
+    exclude = ["commit", "commit_path", "import_log"]
     inlines = [ParticipantInline, AgendaInline]
     actions = ["reimport"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("import_log__user")
+
+    @admin.display(description="imported from")
+    def provenance(self, meeting):
+        """The commit it was imported at, or the admin upload: who, when, the upload's digest."""
+        parts = []
+        if meeting.commit:
+            url = meeting.source_url()
+            where = f"{meeting.commit_path} at commit {meeting.commit}"
+            parts.append(format_html('<a href="{}">{}</a>', url, where) if url else where)
+        log = meeting.import_log
+        if log is not None:
+            link = reverse("admin:meetings_importlog_change", args=[log.pk])
+            parts.append(
+                format_html(
+                    'an upload by {} on {} (<a href="{}">the import</a>); its SHA-256: {}',
+                    log.user or "an account since deleted",
+                    date_format(timezone.localtime(log.created), "DATETIME_FORMAT"),
+                    link,
+                    log.digest or "not recorded",
+                )
+            )
+        return format_html_join(mark_safe("<br>"), "{}", ((part,) for part in parts)) or "-"
 
     class Media:
         # The import pages are this admin's.

@@ -94,8 +94,7 @@ def uploaded_elsewhere(known, minutes, teams, prepared):
 
 def same_date_warnings(known, minutes, teams, source):
     """Warn of another meeting of one of these teams on this date, and remember this one."""
-    others = known.same_date([team.pk for team in teams], minutes.date, source)
-    return [f"another meeting of the same team on {minutes.date}: {other}" for other in others]
+    return known.same_date([team.pk for team in teams], minutes.date, source)
 
 
 @dataclass

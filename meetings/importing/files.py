@@ -97,6 +97,8 @@ class Prepared:
     text: str = ""
     minutes: parser.Minutes | None = None
     error: str | None = None
+    # The line of the file the error is about, when it is about one.
+    error_line: int | None = None
     meeting: Meeting | None = None
 
     @property
@@ -116,6 +118,7 @@ def prepare(source, data, existing: Meeting | None) -> Prepared:
         check_fits(prepared.minutes)
     except (parser.MinutesError, Refused) as error:
         prepared.error = str(error)
+        prepared.error_line = getattr(error, "line", None)
         prepared.minutes = None
         return prepared
     # The parser refuses anything that is not UTF-8, so this cannot fail.

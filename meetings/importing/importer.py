@@ -38,8 +38,10 @@ class Importer:
     back, so a later file never refers to a row that is not there.
     """
 
-    def __init__(self, sources, *, by_path=False):
+    def __init__(self, sources, *, by_path=False, origins=None):
         self.known = Known(sources, by_path=by_path)
+        # {source: the commit and path of a file as committed in git}
+        self.origins = origins or {}
         self.teams = {}
         self._directory = None
         # A participant no one is yet: learning runs once, after the last file.
@@ -65,6 +67,13 @@ class Importer:
 
     def unchanged(self, meeting, source):
         self.known.claim(meeting)
+        origin = self.origins.get(source)
+        if origin and not meeting.commit:
+            # Committed since it was imported: its lines can link to the commit now.
+            meeting.commit, meeting.commit_path = origin.commit, origin.path
+            Meeting.objects.filter(pk=meeting.pk).update(
+                commit=origin.commit, commit_path=origin.path
+            )
         counts = self.known.counts.get(meeting.pk) or writing.item_counts(meeting)
         return FileResult(source, Outcome.UNCHANGED, meeting=meeting, warnings=[], **counts)
 
@@ -116,6 +125,11 @@ class Importer:
         meeting.text = prepared.text
         meeting.content_hash = prepared.content_hash
         meeting.warnings = result.warnings
+        origin = self.origins.get(prepared.source)
+        meeting.commit = origin.commit if origin else ""
+        meeting.commit_path = origin.path if origin else ""
+        # An upload's import says it wrote the meeting once done (``tasks``).
+        meeting.import_log = None
         meeting.updated = timezone.now()
         meeting.save()
         if result.outcome == Outcome.UPDATED:

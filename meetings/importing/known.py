@@ -29,7 +29,7 @@ class Known:
             for meeting in Meeting.objects.filter(source__in=chunk)
         }
         self.by_name_and_date = {}  # (file name, date) → meetings
-        self.by_team_and_date = {}  # (team id, date) → sources
+        self.days = MeetingDays()  # by team id
         # Action items and decisions of the meetings whose files are unchanged.
         self.counts = {}  # meeting id → {"action_items": n, "decisions": n}
         # Meetings this run has written: a later file may not take them over.
@@ -70,7 +70,7 @@ class Known:
             for team_id, date, source in Through.objects.filter(
                 meeting__date__in=chunk
             ).values_list("team_id", "meeting__date", "meeting__source"):
-                self.by_team_and_date.setdefault((team_id, date), []).append(source)
+                self.days.add(team_id, date, source)
 
     def is_loose(self, source):
         """Whether a file was given by its name alone, without the folders it sits in."""
@@ -86,20 +86,41 @@ class Known:
             self.undo.append(lambda: self.claimed.discard(meeting.pk))
 
     def same_date(self, team_ids, date, source):
-        """Sources of other meetings of these teams on this date; this one is remembered."""
-        others = []
-        for team_id in team_ids:
-            sources = self.by_team_and_date.setdefault((team_id, date), [])
-            others.extend(s for s in sources if s not in others)
-            sources.append(source)
-            self.undo.append(lambda sources=sources: sources.remove(source))
-        return others
+        """Warnings of other meetings of these teams on this date; this one is remembered."""
+        return self.days.claim(team_ids, date, source, undo=self.undo)
 
     def forget(self):
         """Forget what the file whose transaction rolled back added to this memory."""
         for undo in reversed(self.undo):
             undo()
         self.undo = []
+
+
+class MeetingDays:
+    """The meetings each team has on each date, by source: a second one on a day is warned of.
+
+    Teams by id; the linter gives a team the database does not have an id no row has.
+    """
+
+    def __init__(self):
+        self.sources = {}  # (team, date) → sources
+
+    def add(self, team, date, source):
+        self.sources.setdefault((team, date), []).append(source)
+
+    def claim(self, teams, date, source, *, undo=None):
+        """Warn of the other meetings of these teams on this date; this one is added.
+
+        ``undo`` collects how to take it out again.
+        """
+        others = []
+        for team in teams:
+            sources = self.sources.setdefault((team, date), [])
+            others.extend(s for s in sources if s not in others)
+            sources.append(source)
+            if undo is not None:
+                undo.append(lambda sources=sources: sources.remove(source))
+        return [f"another meeting of the same team on {date}: {other}" for other in others]
 
 
 def chunks(values, size=500):

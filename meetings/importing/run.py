@@ -17,6 +17,7 @@ from pathlib import Path
 
 from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 
+from meetings.importing import provenance
 from meetings.importing.files import default_root, read_minutes, source_name
 from meetings.importing.importer import Importer
 from meetings.importing.results import FileResult, Outcome, Refused, Summary
@@ -48,18 +49,27 @@ def import_paths(
     root = root or default_root(paths)
     found, skipped = read_minutes(paths)
     uploads = [(source_name(path, root), data) for path, data in found]
-    summary = import_many(uploads, dry_run=dry_run, progress=progress, by_path=by_path)
+    committed = provenance.origins(paths, [path for path, _ in found])
+    origins = {
+        source_name(path, root): committed[path.resolve()]
+        for path, _ in found
+        if path.resolve() in committed
+    }
+    summary = import_many(
+        uploads, dry_run=dry_run, progress=progress, by_path=by_path, origins=origins
+    )
     summary.skipped = [source_name(path, root) for path in skipped]
     return summary
 
 
-def import_many(uploads, *, dry_run=False, progress=None, by_path=False) -> Summary:
+def import_many(uploads, *, dry_run=False, progress=None, by_path=False, origins=None) -> Summary:
     """Import ``(source, bytes)`` pairs, oldest meeting first, one transaction each.
 
     A dry run goes through exactly the same steps and rolls them all back.
     ``by_path``: every source is a path from the minutes root, even a bare file
     name; otherwise a bare name is a file uploaded without its folder, which
-    names no meeting by itself.
+    names no meeting by itself. ``origins``: {source: provenance.Origin}, the
+    commit each file read from a git work tree is at.
     """
     summary = Summary()
     readable = []
@@ -69,7 +79,7 @@ def import_many(uploads, *, dry_run=False, progress=None, by_path=False) -> Summ
         else:
             readable.append((source, data))
     try:
-        importer, pending = retried(lambda: _start(readable, by_path))
+        importer, pending = retried(lambda: _start(readable, by_path, origins or {}))
     except DatabaseUnavailable as error:
         _stop(summary, [source for source, _ in readable], error, progress)
         return summary
@@ -109,8 +119,8 @@ def import_many(uploads, *, dry_run=False, progress=None, by_path=False) -> Summ
     return summary
 
 
-def _start(readable, by_path):
-    importer = Importer((source for source, _ in readable), by_path=by_path)
+def _start(readable, by_path, origins):
+    importer = Importer((source for source, _ in readable), by_path=by_path, origins=origins)
     pending = [importer.prepare(source, data) for source, data in readable]
     importer.look_around(pending)
     # Date order, so that an item raised again later is a mention of the earlier one.

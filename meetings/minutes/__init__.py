@@ -23,7 +23,14 @@ __all__ = [
 
 
 class MinutesError(ValueError):
-    """A file that cannot be read as minutes. The message names what is wrong."""
+    """A file that cannot be read as minutes. The message names what is wrong.
+
+    ``line`` is the line of the file at fault, when one is (a linter points at it).
+    """
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.line = line
 
 
 @dataclass

@@ -140,5 +140,8 @@ def read_actions(section: Section, reader: EntryReader, result: Body) -> None:
                 )
         if entry.names is None:
             result.decisions.append(Decision(entry.text, links, line))
-        else:
-            result.action_items.append(ActionItem(entry.names, entry.text, links, line))
+            continue
+        if not entry.names:
+            # `TODO: text`: a task no one will be asked about.
+            reader.warn(entry.line, "is a TODO with no owner")
+        result.action_items.append(ActionItem(entry.names, entry.text, links, line))

@@ -49,6 +49,9 @@ ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
+# A top-level key of the front matter, at the start of its line: where a warning about it points.
+TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:", re.MULTILINE)
+
 FENCE = YAMLHandler()
 
 # libyaml is fast and refuses nesting deeper than 1000 levels; the pure-Python
@@ -110,15 +113,17 @@ def read_header(data: bytes | str, source: str, *, max_bytes: int | None = None)
 
     yaml_text, yaml_line, body, body_line = split_front_matter(text, source)
     fields = None
+    key_lines = {}
     if yaml_text is not None:
         fields = load_yaml(yaml_text, yaml_line, source)
         if not body.strip():
             raise MinutesError(f"{source}: there is nothing below the front matter")
+        key_lines = lines_of_keys(yaml_text, yaml_line)
         for key in ("teams", "participants"):
             if key not in fields:
                 warnings.append(f"no {key} in the front matter")
 
-    date, datetime = meeting_date(fields, source, warnings)
+    date, datetime = meeting_date(fields, source, warnings, key_lines)
     fields = fields or {}
     header = Header(
         date=date,
@@ -130,10 +135,24 @@ def read_header(data: bytes | str, source: str, *, max_bytes: int | None = None)
         replaces=text_value(fields, "replaces", warnings),
         body=body,
         body_line=body_line,
-        warnings=warnings,
+        warnings=[with_line(warning, key_lines) for warning in warnings],
     )
     check_lengths(header, text, yaml_line, source)
     return header
+
+
+def lines_of_keys(yaml_text: str, first_line: int) -> dict[str, int]:
+    """The line of the file each top-level key of the front matter is written on."""
+    lines = {}
+    for found in TOP_LEVEL_KEY.finditer(yaml_text):
+        lines.setdefault(found.group(1), first_line + yaml_text.count("\n", 0, found.start()))
+    return lines
+
+
+def with_line(warning: str, key_lines: dict[str, int]) -> str:
+    """``datetime: ...`` → ``line 3: datetime: ...``, for a warning about a key's value."""
+    key = warning.split(":", 1)[0]
+    return f"line {key_lines[key]}: {warning}" if key in key_lines else warning
 
 
 def check_lengths(header: Header, text: str, yaml_line: int, source: str) -> None:
@@ -183,12 +202,18 @@ def decode(data: bytes | str, source: str, max_bytes: int) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         byte = data[error.start]
+        before = one_line_end(data[: error.start].decode("utf-8"))
         raise MinutesError(
-            f"{source}: not UTF-8 text (invalid byte 0x{byte:02x} at offset {error.start})"
+            f"{source}: not UTF-8 text (invalid byte 0x{byte:02x} at offset {error.start})",
+            line_at(before, len(before)),
         ) from None
+    return one_line_end(text.removeprefix("\ufeff"))
+
+
+def one_line_end(text: str) -> str:
     # CRLF and a lone CR both end one line, as in CommonMark, so line numbers
     # still match the file as its author sees it.
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def strip_invisible(text: str, warnings: list[str]) -> str:
@@ -212,7 +237,7 @@ def split_front_matter(text: str, source: str) -> tuple[str | None, int, str, in
         yaml_text, body = FENCE.split(text)
     except ValueError:
         raise MinutesError(
-            f"{source}: the front matter opened on line 1 is never closed by a '---' line"
+            f"{source}: the front matter opened on line 1 is never closed by a '---' line", 1
         ) from None
     # The fence pattern ends in `\s*$`, so it may stop before the fence line's
     # "\n" or run on over blank lines: start the body on the line after the fence.
@@ -239,18 +264,23 @@ def load_yaml(yaml_text: str, first_line: int, source: str) -> dict:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = " ".join(str(error.problem or error.context).split())
+        line = first_line + mark.line
         raise MinutesError(
-            f"{source}: broken YAML in the front matter, line {first_line + mark.line}: {problem}"
+            f"{source}: broken YAML in the front matter, line {line}: {problem}", line
         ) from None
     except yaml.YAMLError as error:
         problem = " ".join(str(error).split())
-        raise MinutesError(f"{source}: broken YAML in the front matter: {problem}") from None
+        raise MinutesError(
+            f"{source}: broken YAML in the front matter: {problem}", first_line
+        ) from None
     except RecursionError:  # only the pure-Python parser recurses
         raise MinutesError(f"{source}: the front matter is nested too deeply") from None
     if fields is None:  # only comments, or nothing, between the fences
         return {}
     if not isinstance(fields, dict):
-        raise MinutesError(f"{source}: the front matter is not a list of `key: value` lines")
+        raise MinutesError(
+            f"{source}: the front matter is not a list of `key: value` lines", first_line
+        )
     return fields
 
 
@@ -269,23 +299,28 @@ def refuse_anchors_and_tags(yaml_text: str, first_line: int, source: str) -> Non
         if event.anchor is not None:
             raise MinutesError(
                 f"{source}: YAML anchors and aliases are not allowed in the front matter"
-                f" (line {line})"
+                f" (line {line})",
+                line,
             )
         if getattr(event, "tag", None) is not None:
             raise MinutesError(
                 f"{source}: YAML tags such as {shorten(event.tag)} are not allowed"
-                f" in the front matter (line {line})"
+                f" in the front matter (line {line})",
+                line,
             )
 
 
 def meeting_date(
-    fields: dict | None, source: str, warnings: list[str]
+    fields: dict | None, source: str, warnings: list[str], key_lines: dict[str, int]
 ) -> tuple[dt.date, dt.datetime | None]:
     """The meeting's date, and its datetime when the front matter gives one.
 
-    ``fields`` is None when the file has no front matter.
+    ``fields`` is None when the file has no front matter; ``key_lines`` are the
+    lines its keys are on. The front matter's date wins over the file name's,
+    with a warning when they differ (a file copied from another and not renamed).
     """
     named_date = file_name_date(source)
+    unreadable = None  # the key whose value is no date
     if fields is None:
         reason = "no front matter"
     else:
@@ -293,9 +328,13 @@ def meeting_date(
         for key in ("datetime", "date"):
             if key not in fields:
                 continue
-            found = read_when(fields[key], source, key)
+            try:
+                found = read_when(fields[key], source, key)
+            except MinutesError as error:
+                raise MinutesError(str(error), key_lines.get(key)) from None
             if found is None:
                 reason = f"{key}: {shorten(fields[key])} is not an ISO 8601 date"
+                unreadable = key
                 continue
             date, datetime = found
             if named_date is not None and named_date != date:
@@ -305,7 +344,10 @@ def meeting_date(
                 )
             return date, datetime
     if named_date is None:
-        raise MinutesError(f"{source}: no meeting date ({reason}; no yyyy-mm-dd in the file name)")
+        raise MinutesError(
+            f"{source}: no meeting date ({reason}; no yyyy-mm-dd in the file name)",
+            key_lines.get(unreadable),
+        )
     warnings.append(f"{reason}; the date is taken from the file name")
     return named_date, None
 

@@ -34,7 +34,8 @@ def refuse(source: str, field: str, value: str, limit: int, line: int | None) ->
     where = f"line {line}: " if line else ""
     raise MinutesError(
         f"{source}: {where}the {field} {value[:40] + '…'!r} is {len(value):,} characters"
-        f" long; at most {limit:,} fit"
+        f" long; at most {limit:,} fit",
+        line,
     )
 
 

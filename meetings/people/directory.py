@@ -291,48 +291,11 @@ def learn(*, resolve_names=True) -> Learned:
         teams = defaultdict(set)
         for meeting_id, team_id in Meeting.teams.through.objects.values_list("meeting", "team"):
             teams[meeting_id].add(team_id)
-        counts = Counter()
-        together = defaultdict(set)
-        for _, meeting_id, name, _ in rows:
-            read = spelling(name)
-            if read.kind in (Kind.FULL, Kind.HANDLE, Kind.FIRST):
-                counts[" ".join(name.split())] += 1  # brackets and all: `Marin (`adminy`)`
-                together[read.key].add(meeting_id)
-        clusters = Clusters(counts, together, pinned=_pinned())
+        clusters, assigned = group_participants(
+            rows, meetings, teams, written_keys=_written_keys, pinned=_pinned()
+        )
         people = Person.objects.in_bulk()
         by_key = {person.key: person for person in people.values()}
-
-        # Which human each participant is; the ambiguous ones by team and time.
-        for human in clusters.humans:
-            human.seen = []
-        assigned = {}
-        later = []
-        for pk, meeting_id, name, _ in rows:
-            read = spelling(name)
-            human = clusters.of_key.get(read.key) if read.kind != Kind.INITIALS else None
-            assigned[pk] = human
-            if human is not None:
-                human.seen.append((meetings[meeting_id], frozenset(teams[meeting_id])))
-            elif read.kind not in (Kind.GROUP, Kind.PLACEHOLDER):
-                later.append((pk, meeting_id, read))
-        window = settings.PEOPLE_WINDOW_DAYS
-        written = _written_keys({meeting_id for _, meeting_id, _ in later})
-        # Initials that a participant known for sure has: no evidence for anyone else.
-        taken = defaultdict(set)
-        for pk, meeting_id, _, _ in rows:
-            if assigned[pk] is not None:
-                taken[meeting_id] |= assigned[pk].initials
-        for pk, meeting_id, read in later:
-            date, team_ids = meetings[meeting_id], teams[meeting_id]
-            # Only people who took part in some meeting within a year of this one.
-            fits = [h for h in clusters.ambiguous.get(read.key, []) if h.active(None, date, 365)]
-            # `Dragoș` attended and the minutes write `DA`: Dragoș A, not Dragoș P.
-            named = [h for h in fits if h.initials & (written[meeting_id] - taken[meeting_id])]
-            active = [h for h in fits if h.active(team_ids, date, window)]
-            if len(named) == 1:
-                assigned[pk] = named[0]
-            elif len(active) == 1:
-                assigned[pk] = active[0]
 
         # One person per human: the one a maintainer or an account chose, else the busiest.
         current = defaultdict(Counter)
@@ -393,6 +356,59 @@ def learn(*, resolve_names=True) -> Learned:
     if resolve_names:
         learned.resolved = resolve(directory=Directory.load())
     return learned
+
+
+def group_participants(rows, meetings, teams, *, written_keys, pinned):
+    """Which human each participant is: the grouping ``learn`` makes, before any row is written.
+
+    ``rows`` are (participant key, meeting id, name, person id) tuples;
+    ``meetings`` {meeting id: date}; ``teams`` {meeting id: team ids};
+    ``written_keys(meeting ids)`` gives {meeting id: the name keys its minutes
+    write}; ``pinned`` {person: spellings} is what maintainers said. Returns
+    the clusters and {participant key: Human, or None for no one}. The
+    linter groups the participants of files it reads, with no rows at all.
+    """
+    counts = Counter()
+    together = defaultdict(set)
+    for _, meeting_id, name, _ in rows:
+        read = spelling(name)
+        if read.kind in (Kind.FULL, Kind.HANDLE, Kind.FIRST):
+            counts[" ".join(name.split())] += 1  # brackets and all: `Marin (`adminy`)`
+            together[read.key].add(meeting_id)
+    clusters = Clusters(counts, together, pinned=pinned)
+
+    # Which human each participant is; the ambiguous ones by team and time.
+    for human in clusters.humans:
+        human.seen = []
+    assigned = {}
+    later = []
+    for pk, meeting_id, name, _ in rows:
+        read = spelling(name)
+        human = clusters.of_key.get(read.key) if read.kind != Kind.INITIALS else None
+        assigned[pk] = human
+        if human is not None:
+            human.seen.append((meetings[meeting_id], frozenset(teams[meeting_id])))
+        elif read.kind not in (Kind.GROUP, Kind.PLACEHOLDER):
+            later.append((pk, meeting_id, read))
+    window = settings.PEOPLE_WINDOW_DAYS
+    written = written_keys({meeting_id for _, meeting_id, _ in later})
+    # Initials that a participant known for sure has: no evidence for anyone else.
+    taken = defaultdict(set)
+    for pk, meeting_id, _, _ in rows:
+        if assigned[pk] is not None:
+            taken[meeting_id] |= assigned[pk].initials
+    for pk, meeting_id, read in later:
+        date, team_ids = meetings[meeting_id], teams[meeting_id]
+        # Only people who took part in some meeting within a year of this one.
+        fits = [h for h in clusters.ambiguous.get(read.key, []) if h.active(None, date, 365)]
+        # `Dragoș` attended and the minutes write `DA`: Dragoș A, not Dragoș P.
+        named = [h for h in fits if h.initials & (written[meeting_id] - taken[meeting_id])]
+        active = [h for h in fits if h.active(team_ids, date, window)]
+        if len(named) == 1:
+            assigned[pk] = named[0]
+        elif len(active) == 1:
+            assigned[pk] = active[0]
+    return clusters, assigned
 
 
 def _written_keys(meeting_ids):

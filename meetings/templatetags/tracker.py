@@ -1,9 +1,13 @@
 from django import template
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from meetings import forms, markdown, rows, search
 
 register = template.Library()
+
+# How many hex digits of a commit name it on a page, as git's short form does.
+SHORT_COMMIT = 10
 
 
 @register.filter(name="markdown")
@@ -74,7 +78,15 @@ def item_rows(context, items, group=""):
 def mention_rows(context, mentions, meeting):
     """The action items of a meeting's page (``rows.mention_html``)."""
     urls, form = _urls(context), _status_form(context)
-    return mark_safe("\n".join(rows.mention_html(m, meeting, urls, form=form) for m in mentions))
+    linked = bool(meeting.source_url())
+    return mark_safe(
+        "\n".join(
+            rows.mention_html(
+                m, meeting, urls, form=form, source=source_link(meeting, m.line) if linked else ""
+            )
+            for m in mentions
+        )
+    )
 
 
 @register.simple_tag(takes_context=True)
@@ -92,3 +104,21 @@ def item_status(context, item):
         saved=context.get("saved", False),
     )
     return mark_safe(html)
+
+
+@register.simple_tag
+def source_link(meeting, line=None):
+    """Where the minutes say it: a link to the file (at ``line``) at its commit, by
+    MINUTES_SOURCE_URL; without that setting, the commit and the path as text."""
+    if not meeting.commit:
+        return ""
+    short = meeting.commit[:SHORT_COMMIT]
+    url = meeting.source_url(line)
+    where = f"{meeting.commit_path}:{line}" if line else meeting.commit_path
+    if url and line:
+        return format_html(
+            '<a class="source" href="{}" title="{} at {}">source</a>', url, where, short
+        )
+    if url:
+        return format_html('<a class="source" href="{}">{} at {}</a>', url, where, short)
+    return format_html('<span class="source">{} at <code>{}</code></span>', where, short)

@@ -42,7 +42,7 @@ def meeting(request, pk):
         Prefetch("speakers", queryset=Speaker.objects.select_related("person"))
     )
     meeting = get_object_or_404(
-        Meeting.objects.prefetch_related(
+        Meeting.objects.select_related("import_log__user__person").prefetch_related(
             "teams",
             "agenda",
             Prefetch("participations", queryset=Participant.objects.select_related("person")),
