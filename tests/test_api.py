@@ -10,6 +10,7 @@ from rest_framework.authtoken.models import Token
 from meetings.models import Event, Item, Owner, Ownership, Person, StatusChange
 from meetings.views.common import BoundedPaginator
 from tests.helpers import make_item, make_meeting, make_person, make_user, page
+from tests.test_views_queries import fill
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +94,7 @@ def test_the_api_lists_the_items_the_html_list_shows_for_the_same_query(reader, 
 
 def test_the_items_of_a_meeting_are_those_its_minutes_write(reader, world):
     march = world["march"]
-    status, answer = api(reader, "/api/items/", {"meeting": march.pk})
+    _, answer = api(reader, "/api/items/", {"meeting": march.pk})
 
     assert ids(answer) == html_items(reader, f"meeting={march.pk}")
     assert {row["text"] for row in answer["results"]} == {
@@ -504,3 +505,40 @@ def test_the_token_form_is_on_ones_own_page_only(client, owner, teammate, settin
     client.force_login(teammate.user)
     assert "Your API token" in page(client.get(f"/people/{teammate.slug}/"))
     assert "Your API token" not in page(client.get(f"/people/{owner.slug}/"))
+
+
+# What a list costs: the same few queries for ten rows or two hundred.
+
+
+@pytest.fixture(params=[10, 200], ids=["10 rows", "200 rows"])
+def many(request, owner, teammate):
+    meeting = make_meeting(participants=[owner, teammate])
+    make_meeting("2024-01-11", teams=["docs"])
+    fill(meeting, request.param, [owner, teammate])
+    return request.param
+
+
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [
+        # Session and user, who MariaP is and whether her handle is written unresolved,
+        # the items from her kept ownership (counted from it), their owners and teams.
+        ("/api/items/?owner=MariaP&status=open&page_size=100", 8),
+        # Session and user, the teams' open items (how to read a team's), the team,
+        # counting, the rows, their owners and teams.
+        ("/api/items/?team=core&page_size=100", 8),
+        # Session and user, counting, the meetings with their action items, their teams.
+        ("/api/meetings/?page_size=100", 5),
+        ("/api/people/?page_size=100", 4),
+        ("/api/teams/", 4),
+    ],
+)
+def test_a_list_costs_the_same_few_queries_at_10_and_200_rows(
+    reader, many, url, queries, django_assert_num_queries
+):
+    with django_assert_num_queries(queries):
+        response = reader.get(url)
+
+    assert response.status_code == 200
+    if url.startswith("/api/items/"):
+        assert len(response.json()["results"]) == min(many, 100)
