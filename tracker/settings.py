@@ -351,6 +351,8 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The description is the API's shape, no data of the tracker: anyone may read it.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     # Request and response bodies apart: what a change sends is not what it answers.
     "COMPONENT_SPLIT_REQUEST": True,
     # An item's status, read or sent (status, seen_status): one set of choices, one name.
