@@ -5,12 +5,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from meetings.models import Event, Item, Owner, Ownership, Person, StatusChange
 from meetings.views.common import BoundedPaginator
-from tests.helpers import make_item, make_meeting, make_person, make_user, page
-from tests.test_views_queries import fill
+from tests.helpers import fill, make_item, make_meeting, make_person, make_user, page
 
 pytestmark = pytest.mark.django_db
 
@@ -310,7 +310,7 @@ def test_a_stale_status_change_is_a_conflict_naming_the_change_and_writes_nothin
     response = status_change(client, item, "dropped", seen=seen, note="Not needed")
 
     assert response.status_code == 409
-    when = item.status_changed.strftime("%-d %b %Y, %H:%M")
+    when = timezone.localtime(item.status_changed).strftime("%-d %b %Y, %H:%M")
     assert response.json() == {
         "detail": f"TomK changed it to done on {when}. Your change was not saved.",
         "status": "done",

@@ -8,12 +8,13 @@ are, as a client that has just read them, so that they are tried through to the
 database rather than stopping at "not found" or "changed since".
 """
 
+import hypothesis
 import pytest
 import schemathesis
 import yaml
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 
@@ -24,7 +25,7 @@ from tracker.wsgi import application
 pytestmark = pytest.mark.django_db
 
 # Few examples an operation: the whole file stays well under a minute.
-EXAMPLES = settings(
+EXAMPLES = hypothesis.settings(
     max_examples=10,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
