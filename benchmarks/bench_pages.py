@@ -5,7 +5,8 @@ teams, mentions and discussions) straight through ``bulk_create``, keeps who
 owns what as the import would, then times each page with the Django test
 client next to a trivial view in the same run (the base template, through the
 same middleware and login): the items list of the busiest and of a quiet
-person, their pages, a meeting page, home, the items list unfiltered, the
+person, the same through the JSON API (within twice the HTML list's time), their
+pages, a meeting page, home, the items list unfiltered, the
 people list, a team page, search (a common word, a rare one, one section)
 and a CSV export. Prints one table: rows shown, median, ratio to the trivial
 view, the target, the SQL query count and whether the target is met; then the
@@ -23,6 +24,7 @@ or the name in ``BENCH_PAGES_DATABASE``: one of your own beside a colleague's ru
 
 import argparse
 import datetime as dt
+import json
 import os
 import random
 import shutil
@@ -278,6 +280,8 @@ def measure(client, url, runs):
     text = body(response)
     if response.streaming:  # CSV: a line per item
         rows = text.count("\n") - 1
+    elif response["Content-Type"] == "application/json":  # the API: a page of results
+        rows = len(json.loads(text)["results"])
     else:
         rows = max(text.count(f"data-{kind}=") for kind in ("item", "meeting", "person", "line"))
     times = []
@@ -337,7 +341,8 @@ def run(args):
     rare = meetings // 2 + 1
 
     # (label, URL, runs, target): the target as a multiple of the trivial view's time,
-    # or in milliseconds (the CSV, search).
+    # in milliseconds (the CSV, search), or as (multiple, URL) of another page's time
+    # (the API's list against the HTML list of the same filter).
     pages = [
         ("trivial view (base template)", "/bench/trivial/", args.runs, None),
         ("bare HttpResponse, no session", "/bench/bare/", args.runs, None),
@@ -352,6 +357,19 @@ def run(args):
             f"/items/?owner={quiet.handle}",
             args.runs,
             5,
+        ),
+        # The JSON API's items list, by the same filter: within twice the HTML list's time.
+        (
+            f"API items: {busy.handle}, open",
+            f"/api/items/?owner={busy.handle}",
+            args.runs,
+            (2, f"/items/?owner={busy.handle}"),
+        ),
+        (
+            f"API items: {quiet.handle}, open",
+            f"/api/items/?owner={quiet.handle}",
+            args.runs,
+            (2, f"/items/?owner={quiet.handle}"),
         ),
         (f"person page: {busy.handle}", busy.get_absolute_url(), args.runs, 5),
         (f"person page: {quiet.handle}", quiet.get_absolute_url(), args.runs, 5),
@@ -386,12 +404,19 @@ def run(args):
     )
     floor = None
     ratios = {}
+    medians = {}
     for label, url, runs, target in pages:
         median, queries, rows = measure(client, url, runs)
+        medians[url] = median
         floor = floor or median
         ratio = median / floor
         if target is None:
             goal, verdict = "", ""
+        elif isinstance(target, tuple):  # (multiple, URL): against that page, measured before
+            times, other = target
+            goal = f"{times}x html"
+            verdict = "ok" if median <= times * medians[other] else "missed"
+            label = f"{label} ({median / medians[other]:.2f}x html)"
         elif isinstance(target, str):  # milliseconds: "50 ms", or "50 ms (rows/s)" to say the rate
             goal = target.split(" (")[0]
             verdict = "ok" if median * 1000 <= float(goal.split()[0]) else "missed"

@@ -16,7 +16,17 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django_filters.constants import EMPTY_VALUES
 
-from meetings.models import Item, Meeting, Mention, Owner, Ownership, Team
+from meetings.models import (
+    Item,
+    Meeting,
+    Mention,
+    Owner,
+    Ownership,
+    Participant,
+    Person,
+    Team,
+    name_key,
+)
 from meetings.people.lookup import named
 
 # Stable pages need a unique last key, and items never changed sort last either way.
@@ -195,7 +205,7 @@ class ItemFilter(django_filters.FilterSet):
             return queryset.of_person(self.named_owner.person)
         return queryset.of_owner(value)
 
-    def filter_team(self, queryset, name, value):
+    def filter_team(self, queryset, name, value: Team):
         return queryset.of_team(value)
 
     def filter_meeting(self, queryset, name, value):
@@ -215,7 +225,7 @@ class ItemFilter(django_filters.FilterSet):
             mentions = mentions.filter(meeting__date__lte=dates["to"])
         return queryset.filter(pk__in=mentions.values("item"))
 
-    def filter_older_than(self, queryset, name, value):
+    def filter_older_than(self, queryset, name, value: int):
         return queryset.filter(raised__lt=timezone.localdate() - timedelta(days=value))
 
     def filter_stale(self, queryset, name, value):
@@ -267,3 +277,46 @@ class MeetingFilter(django_filters.FilterSet):
 
     def filter_text(self, queryset, name, value):
         return queryset.filter(Q(title__icontains=value) | Q(source__icontains=value))
+
+
+class SearchText(forms.CharField):
+    """Words to look for, a NUL dropped: no name holds one (PostgreSQL cannot compare it)."""
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\x00", "").strip()
+
+
+class SearchFilter(django_filters.CharFilter):
+    field_class = SearchText
+
+
+class PersonFilter(django_filters.FilterSet):
+    q = SearchFilter(
+        label="Name",
+        method="filter_text",
+        help_text="A handle, name, initials or any spelling the minutes use.",
+    )
+
+    class Meta:
+        model = Person
+        fields = []
+        form = FilterForm
+
+    def filter_text(self, queryset, name, value):
+        spelled = Participant.objects.filter(name__icontains=value).values("person")
+        return queryset.filter(
+            Q(handle__icontains=value)
+            | Q(name__icontains=value)
+            | Q(key__contains=name_key(value))
+            | Q(pk__in=spelled)
+            | Q(aliases__text__icontains=value)
+        ).distinct()
+
+
+class TeamFilter(django_filters.FilterSet):
+    q = SearchFilter(label="Name", field_name="name", lookup_expr="icontains")
+
+    class Meta:
+        model = Team
+        fields = []
+        form = FilterForm

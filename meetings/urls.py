@@ -1,6 +1,7 @@
 from django.urls import path
 
 from meetings.views import (
+    accounts,
     claims,
     conversation,
     feeds,
@@ -50,6 +51,7 @@ urlpatterns = [
     path("people/<str:slug>/", people.person, name="person"),
     path("people/<str:slug>/digest/", people.digest, name="digest"),
     path("people/<str:slug>/feed-token/", feeds.reset_token, name="feed_token"),
+    path("people/<str:slug>/api-token/", accounts.api_token, name="api_token"),
     path("feeds/<str:token>/items.atom", feeds.ItemsFeed(), name="items_feed"),
     path("feeds/<str:token>/items.ics", feeds.calendar, name="items_calendar"),
     path("feeds/<str:token>/teams/<slug:slug>.atom", feeds.TeamItemsFeed(), name="team_feed"),

@@ -22,7 +22,10 @@ from meetings.models import (
     Ownership,
     Participant,
     Person,
+    Speaker,
+    Statement,
     Team,
+    Topic,
 )
 from meetings.names import is_group, name_key
 
@@ -117,3 +120,33 @@ def make_item(text, meeting=None, owners=(), line=1, **fields):
 def make_user(username, password=None, **fields):
     """A user; without a password unless given (hashing one is slow), for force_login."""
     return get_user_model().objects.create_user(username, password=password, **fields)
+
+
+def fill(meeting, count, owners):
+    """``count`` open action items of ``meeting``, each owned by ``owners``, with statements."""
+    items = Item.objects.bulk_create(
+        Item(
+            text=f"Task {n} for https://github.com/acme/core/pull/{n}",
+            meeting=meeting,
+            raised=meeting.date,
+        )
+        for n in range(count)
+    )
+    Owner.objects.bulk_create(
+        Owner(item=item, name=person.handle, key=person.key, person=person, position=position)
+        for item in items
+        for position, person in enumerate(owners)
+    )
+    Mention.objects.bulk_create(
+        Mention(item=item, meeting=meeting, text=item.text, line=100 + n, position=n)
+        for n, item in enumerate(items)
+    )
+    Ownership.objects.keep([item.pk for item in items])  # as the import keeps it
+    topic = Topic.objects.create(meeting=meeting, title="Release", position=0)
+    statements = Statement.objects.bulk_create(
+        Statement(topic=topic, text=f"Said {n}", line=10 + n, position=n) for n in range(count)
+    )
+    Speaker.objects.bulk_create(
+        Speaker(statement=s, name=owners[0].handle, key=owners[0].key, person=owners[0])
+        for s in statements
+    )

@@ -6,40 +6,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from meetings.models import Item, Mention, Owner, Ownership, Speaker, Statement, Topic
-from tests.helpers import make_meeting, make_person
+from meetings.models import Item, Owner, Ownership
+from tests.helpers import fill, make_meeting, make_person
 
 pytestmark = pytest.mark.django_db
-
-
-def fill(meeting, count, owners):
-    """``count`` open action items of ``meeting``, each owned by ``owners``, with statements."""
-    items = Item.objects.bulk_create(
-        Item(
-            text=f"Task {n} for https://github.com/acme/core/pull/{n}",
-            meeting=meeting,
-            raised=meeting.date,
-        )
-        for n in range(count)
-    )
-    Owner.objects.bulk_create(
-        Owner(item=item, name=person.handle, key=person.key, person=person, position=position)
-        for item in items
-        for position, person in enumerate(owners)
-    )
-    Mention.objects.bulk_create(
-        Mention(item=item, meeting=meeting, text=item.text, line=100 + n, position=n)
-        for n, item in enumerate(items)
-    )
-    Ownership.objects.keep([item.pk for item in items])  # as the import keeps it
-    topic = Topic.objects.create(meeting=meeting, title="Release", position=0)
-    statements = Statement.objects.bulk_create(
-        Statement(topic=topic, text=f"Said {n}", line=10 + n, position=n) for n in range(count)
-    )
-    Speaker.objects.bulk_create(
-        Speaker(statement=s, name=owners[0].handle, key=owners[0].key, person=owners[0])
-        for s in statements
-    )
 
 
 @pytest.fixture(params=[10, 200], ids=["10 rows", "200 rows"])

@@ -140,6 +140,9 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "meetings",
 ]
 
@@ -345,6 +348,40 @@ LOGGING = {
         # Failed logins and lockouts are warnings; every successful login need not be logged.
         "axes": {"level": "WARNING"},
     },
+}
+
+# The JSON API under /api/ (meetings/api/): Django REST framework, described by
+# drf-spectacular at /api/schema/. JSON in and out only (the browsable API's pages
+# would need inline script). A personal token first: its challenge makes a request
+# without credentials a 401; the session (with CSRF for changes) serves the browser.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    # Each view says who may use it (meetings/api/views.py); this is the floor.
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # `format` is no query parameter of the API (the HTML list's ?format=csv is not one).
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Minutes tracker API",
+    "DESCRIPTION": (
+        "Action items, meetings, people and teams of the tracker. The items list takes "
+        "the query parameters of the /items/ page. Authenticate with a personal token "
+        "(`Authorization: Token KEY`, made on your person page) or the browser's session."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The description is the API's shape, no data of the tracker: anyone may read it.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    # Request and response bodies apart: what a change sends is not what it answers.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # An item's status, read or sent (status, seen_status): one set of choices, one name.
+    "ENUM_NAME_OVERRIDES": {"ItemStatusEnum": "meetings.models.Item.Status"},
 }
 
 # The tracker's own settings.

@@ -19,5 +19,6 @@ urlpatterns = [
     # Before Django's own: it says so when the site cannot send the mail.
     path("accounts/password_reset/", accounts.password_reset, name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("api/", include("meetings.api.urls")),
     path("", include("meetings.urls")),
 ]

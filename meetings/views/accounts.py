@@ -1,9 +1,21 @@
-"""Logging in and resetting a password: the parts the tracker adds to Django's own views."""
+"""Logging in, resetting a password and a token for the API: the parts the tracker adds
+to Django's own views."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.shortcuts import render
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
+from rest_framework.authtoken.models import Token
+
+from meetings.models import Person
+
+# Where a token just made waits for the person's page to show it, once.
+NEW_API_TOKEN = "new_api_token"
 
 send_reset_mail = auth_views.PasswordResetView.as_view()
 
@@ -48,3 +60,24 @@ def client_ip(request):
         if len(chain) >= settings.PROXY_COUNT:
             return chain[-settings.PROXY_COUNT]
     return request.META.get("REMOTE_ADDR")
+
+
+@login_required
+@require_POST
+def api_token(request, slug):
+    """A person makes (or makes anew) their personal token for the API: only they may.
+
+    Their page shows it once, after this redirect; an earlier token stops working.
+    """
+    person = get_object_or_404(Person, slug=slug)
+    if person.user_id != request.user.pk:
+        raise PermissionDenied
+    with transaction.atomic():
+        had = Token.objects.filter(user=request.user).delete()[0]
+        token = Token.objects.create(user=request.user)
+    request.session[NEW_API_TOKEN] = token.key
+    if had:
+        messages.success(request, "Your API token is new: the old one no longer works.")
+    else:
+        messages.success(request, "Your API token is ready.")
+    return redirect(person)

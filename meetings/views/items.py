@@ -326,15 +326,23 @@ def comment_html(text, people):
     return mark_safe(linebreaksbr(linked, autoescape=False))
 
 
+def change_status(user, pk, data):
+    """Change action item ``pk``'s status as ``data`` (a ``StatusForm``'s) asks, the item
+    locked meanwhile: the page's and the API's one way. Returns the item and the form,
+    whose errors say why nothing changed (``form.is_stale``: someone changed it since)."""
+    with transaction.atomic():
+        item = get_object_or_404(Item.objects.actions().select_for_update(), pk=pk)
+        form = StatusForm(item, data)
+        if form.is_valid():
+            item.set_status(user, form.cleaned_data["status"], form.cleaned_data["note"])
+    return item, form
+
+
 @login_required
 @require_POST
 def item_status(request, pk):
     """Change an item's status, unless someone changed it since the user looked."""
-    with transaction.atomic():
-        item = get_object_or_404(Item.objects.actions().select_for_update(), pk=pk)
-        form = StatusForm(item, request.POST)
-        if form.is_valid():
-            item.set_status(request.user, form.cleaned_data["status"], form.cleaned_data["note"])
+    item, form = change_status(request.user, pk, request.POST)
     back = next_url(request, item.get_absolute_url())
 
     if request.htmx:

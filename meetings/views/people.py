@@ -5,18 +5,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST, require_safe
 
 from meetings.csvcells import joined, neutralise
+from meetings.filters import PersonFilter
 from meetings.forms import DigestForm
 from meetings.models import Item, Owner, Ownership, Participant, Person, Speaker
-from meetings.names import name_key
 from meetings.people.lookup import named
-from meetings.views.common import paginate, reader_required, render_page
+from meetings.views.accounts import NEW_API_TOKEN
+from meetings.views.common import paginate, partial_wanted, reader_required, render_page
 from meetings.views.items import Echo
 
 ROSTER_COLUMNS = ["handle", "name", "aliases", "teams", "open_items", "items"]
@@ -27,18 +27,9 @@ PEOPLE_PER_PAGE = 100
 @reader_required
 def people(request):
     # Each person's open items and meetings are kept counts (Person.open_items).
-    everyone = Person.objects.all()
-    # No name holds a NUL (PostgreSQL could not even compare one).
-    query = request.GET.get("q", "").replace("\x00", "").strip()
-    if query:
-        spelled = Participant.objects.filter(name__icontains=query).values("person")
-        everyone = everyone.filter(
-            Q(handle__icontains=query)
-            | Q(name__icontains=query)
-            | Q(key__contains=name_key(query))
-            | Q(pk__in=spelled)
-            | Q(aliases__text__icontains=query)
-        ).distinct()
+    filterset = PersonFilter(request.GET, queryset=Person.objects.all())
+    everyone = filterset.qs
+    query = filterset.form.cleaned_data.get("q") or ""
     if request.GET.get("format") == "csv":
         return roster_csv(everyone)
     context = {"page": paginate(request, everyone, per_page=PEOPLE_PER_PAGE), "query": query}
@@ -111,9 +102,12 @@ def person(request, slug):
         "empty": "No open items.",
         **about(person),
     }
-    if request.user.is_authenticated and person.user_id == request.user.pk:
+    mine = request.user.is_authenticated and person.user_id == request.user.pk
+    if mine and not partial_wanted(request):
         context["digest_form"] = DigestForm(instance=person)
         context["last_digest"] = person.digests.first()
+        # A token just made (accounts.api_token): shown this once.
+        context["new_api_token"] = request.session.pop(NEW_API_TOKEN, None)
     return render_page(request, "meetings/person.html", "meetings/_item_page.html", context)
 
 
