@@ -48,6 +48,8 @@ class PersonAdmin(admin.ModelAdmin):
     search_fields = ["handle", "name", "key", "aliases__text", "participations__name"]
     list_select_related = ["user"]
     raw_id_fields = ["user"]
+    # How often their digest comes is the person's own choice, made on their page.
+    readonly_fields = ["digest"]
     inlines = [AliasInline]
     actions = ["merge_people"]
 
