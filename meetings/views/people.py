@@ -8,11 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
+from meetings.charts import person_charts
 from meetings.csvcells import joined, neutralise
 from meetings.models import Item, Owner, Ownership, Participant, Person, Speaker
 from meetings.names import name_key
 from meetings.people.lookup import named
-from meetings.views.common import paginate, reader_required, render_page
+from meetings.views.common import paginate, partial_wanted, reader_required, render_page
 from meetings.views.items import Echo
 
 ROSTER_COLUMNS = ["handle", "name", "aliases", "teams", "open_items", "items"]
@@ -107,6 +108,8 @@ def person(request, slug):
         "empty": "No open items.",
         **about(person),
     }
+    if not partial_wanted(request):  # a page of the list swapped in: the charts stay
+        context["charts"] = person_charts(person)
     return render_page(request, "meetings/person.html", "meetings/_item_page.html", context)
 
 
