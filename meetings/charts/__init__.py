@@ -33,7 +33,7 @@ CLOSED = [status.value for status in figures.CLOSED]
 
 @dataclass
 class Point:
-    value: int | float
+    value: int | float | None  # None: nothing to count (no meetings to be at)
     href: str = ""
 
 
@@ -56,7 +56,7 @@ class Chart:
     svg: str = ""
 
     def largest(self):
-        values = [point.value for series in self.series for point in series.points]
+        values = [point.value or 0 for series in self.series for point in series.points]
         return math.ceil(max(values, default=0))
 
     def rows(self):
@@ -97,12 +97,11 @@ def draw_person_charts(person, today, small):
 def of_team(team, today):
     """The team's charts: its items raised and closed per month, its open items by age,
     the people holding most of them, and its meetings per month."""
-    items = {"team": team.slug}
     return [
         raised_and_closed(
             "team-months",
             figures.raised_and_closed(figures.team_items(team)),
-            items,
+            {"team": team.slug},
             today,
             whose=f"{team}'s items",
         ),
@@ -261,7 +260,8 @@ def meetings_by_month(rows, query, today):
         href = meetings_list(**query, **month_range(month)) if held else ""
         chart.labels.append(month_label(month))
         chart.series[0].points.append(Point(held, href))
-        chart.series[1].points.append(Point(round(there / held, 1) if held else 0, href))
+        # No meetings, no one at them: a gap in the line rather than a fall to none.
+        chart.series[1].points.append(Point(round(there / held, 1) if held else None, href))
     held = sum(meetings for meetings, _ in counts.values())
     there = sum(people for _, people in counts.values())
     chart.summary = (

@@ -14,7 +14,7 @@ import pygal
 from pygal.style import Style
 
 # The size charts are laid out at, in the units of their viewBox: on a phone the
-# SVG is scaled down to some three quarters, its text still 10 px or more.
+# SVG is scaled down to some five sixths, its text still 11 px.
 WIDTH, HEIGHT = 420, 240
 SMALL_HEIGHT = 180
 FONT = 13
@@ -22,6 +22,7 @@ ROW = 22
 
 # Small charts (home) are shown smaller: their text is larger for it.
 SMALL_FONT = 16
+SMALL_ROW = 26
 
 
 def style(size):
@@ -61,7 +62,9 @@ def draw(chart, small=False):
     horizontal = chart.kind.startswith("horizontal")
     height = SMALL_HEIGHT if small else HEIGHT
     if horizontal:  # a line of text a bar, however many there are
-        height = max(height, (ROW + 4 * small) * len(chart.labels) + 90)
+        height = max(height, (SMALL_ROW if small else ROW) * len(chart.labels) + 90)
+    # Four series (the age bands) take two lines of legend, four on a small chart.
+    columns = len(chart.series) if len(chart.series) < 4 else 1 if small else 2
     drawing = KINDS[chart.kind](
         width=WIDTH,
         height=height,
@@ -73,7 +76,7 @@ def draw(chart, small=False):
         classes=["pygal-chart"],
         show_legend=len(chart.series) > 1,
         legend_at_bottom=True,
-        legend_at_bottom_columns=len(chart.series) if len(chart.series) < 4 else 2 - small,
+        legend_at_bottom_columns=columns,
         legend_box_size=SMALL_FONT if small else FONT,
         margin=8,
         # Room for the last month's label, centred on the right edge.
@@ -101,7 +104,7 @@ def draw(chart, small=False):
                 {
                     "value": point.value,
                     "xlink": {"href": point.href} if point.href else None,
-                    "tooltip": f"{label}, {series.name}: {point.value}",
+                    "tooltip": f"{label}, {series.name}: {shown(point.value)}",
                 }
                 for label, point in zip(chart.labels, series.points, strict=True)
             ][order],
@@ -137,6 +140,10 @@ def for_our_pages(root, chart):
     for defs in root.findall("defs"):
         root.remove(defs)
     return root
+
+
+def shown(value):
+    return "none" if value is None else value
 
 
 def rounded(match):
