@@ -149,6 +149,8 @@ def test_meetings_per_month_with_how_many_were_there(minutes_of_a_year):
     assert (
         meetings.summary == "6 meetings from May 2023 to Jun 2024, 2.2 people at each on average."
     )
+    # A month without meetings had no one at them: a gap, not a fall to none.
+    assert [point.value for point in dict(meetings.rows())["Feb 2024"]] == [0, None]
 
 
 def test_a_persons_open_items_by_team_and_age(minutes_of_a_year):
