@@ -4,7 +4,11 @@
 and the same with ``&format=csv``: people script against these names, keep them.
 ``older_than=30`` (days since first raised), ``mentions_min=3`` (meetings that
 write the item) and ``stale=1`` (open, and raised in no meeting for ``STALE_DAYS``)
-came later; new names may be added, none renamed.
+came later, then ``raised_from``/``raised_to`` (first raised within the dates) and
+``changed_from``/``changed_to`` (status last changed within them: with
+``status=done&status=dropped``, closed then), which the charts link to; new names
+may be added, none renamed. The meetings list takes ``team``, ``q``, ``from``/``to``
+(held within the dates) and ``person`` (attended by: their page's slug).
 """
 
 from datetime import timedelta
@@ -100,6 +104,27 @@ class ItemFilter(django_filters.FilterSet):
         min_value=0,
         max_value=36500,  # a century: further back is no date at all
         help_text="First raised more than this many days ago.",
+    )
+    raised_from = django_filters.DateFilter(
+        label="First raised from",
+        field_name="raised",
+        lookup_expr="gte",
+        widget=DATE_INPUT,
+    )
+    raised_to = django_filters.DateFilter(
+        label="First raised to", field_name="raised", lookup_expr="lte", widget=DATE_INPUT
+    )
+    changed_from = django_filters.DateFilter(
+        label="Status changed from",
+        field_name="status_changed",
+        lookup_expr="date__gte",
+        widget=DATE_INPUT,
+    )
+    changed_to = django_filters.DateFilter(
+        label="Status changed to",
+        field_name="status_changed",
+        lookup_expr="date__lte",
+        widget=DATE_INPUT,
     )
     mentions_min = IntegerFilter(
         label="In at least (meetings)",
@@ -269,6 +294,17 @@ class MeetingFilter(django_filters.FilterSet):
         method="filter_text",
         widget=forms.TextInput(attrs={"type": "search"}),
     )
+    to = django_filters.DateFilter(
+        label="To", field_name="date", lookup_expr="lte", widget=DATE_INPUT
+    )
+    person = django_filters.ModelChoiceFilter(
+        label="Attended by",
+        field_name="participations__person",
+        to_field_name="slug",
+        queryset=Person.objects.all(),
+        # One row of a person's per meeting (Participant's constraint): no duplicates.
+        distinct=False,
+    )
 
     class Meta:
         model = Meeting
@@ -277,6 +313,11 @@ class MeetingFilter(django_filters.FilterSet):
 
     def filter_text(self, queryset, name, value):
         return queryset.filter(Q(title__icontains=value) | Q(source__icontains=value))
+
+
+MeetingFilter.base_filters["from"] = django_filters.DateFilter(
+    label="From", field_name="date", lookup_expr="gte", widget=DATE_INPUT
+)
 
 
 class SearchText(forms.CharField):

@@ -67,9 +67,16 @@ class TeamQuerySet(models.QuerySet):
         return self.filter(meetings__in=meetings).values("pk")
 
     def keep_counts(self):
-        """Count again the open items of these teams, as the home page shows them."""
+        """Count again the open items of these teams, as the home page shows them.
+
+        Whatever changed them changed their charts too: a new ``revision``.
+        """
         items = Item.objects.open().in_minutes().filter(meeting__teams=OuterRef("pk"))
-        self.update(open_items=count_rows(items))
+        self.update(open_items=count_rows(items), revision=F("revision") + 1)
+
+    def revise(self):
+        """Their items or meetings changed: the charts kept by their ``revision`` are old."""
+        self.update(revision=F("revision") + 1)
 
 
 class Team(models.Model):
@@ -78,6 +85,9 @@ class Team(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     # Kept by TeamQuerySet.keep_counts() and Item.set_status() for the home page.
     open_items = models.PositiveIntegerField(default=0, editable=False)
+    # Moved on by every import, status change or change of owners that touches the
+    # team (keep_counts(), revise()): its charts are kept by it (meetings.charts).
+    revision = models.PositiveIntegerField(default=0, editable=False)
 
     objects = TeamQuerySet.as_manager()
 
@@ -141,7 +151,12 @@ class PersonQuerySet(models.QuerySet):
         self.update(
             open_items=count_rows(named),
             meetings_attended=count_rows(Participant.objects.filter(person=OuterRef("pk"))),
+            revision=F("revision") + 1,
         )
+
+    def revise(self):
+        """Their items or meetings changed: the charts kept by their ``revision`` are old."""
+        self.update(revision=F("revision") + 1)
 
 
 def count_rows(queryset):
@@ -184,6 +199,8 @@ class Person(models.Model):
     # Kept by PersonQuerySet.keep_counts() for the people list.
     open_items = models.PositiveIntegerField(default=0, editable=False)
     meetings_attended = models.PositiveIntegerField(default=0, editable=False)
+    # As Team.revision: moved on whenever their items, statuses or meetings change.
+    revision = models.PositiveIntegerField(default=0, editable=False)
     # The secret in the URLs of the person's feeds (Atom, iCalendar): no login needed,
     # reset from their page. Empty until they first ask for their feeds.
     feed_token = models.CharField(max_length=64, blank=True, editable=False)
@@ -607,7 +624,7 @@ class ItemQuerySet(models.QuerySet):
                 .select_for_update()
                 .values_list("pk", "text", "status", "status_changed", "removed")
             )
-            was_open, live = set(), set()
+            live = set()
             for pk, text, old, changed, removed in rows:
                 version = changed.isoformat() if changed else ""
                 if seen is not None and seen.get(pk) != (old, version):
@@ -619,8 +636,6 @@ class ItemQuerySet(models.QuerySet):
                 result.changed.append((pk, text, old))
                 if not removed:
                     live.add(pk)
-                    if old in Item.Status.still_open():
-                        was_open.add(pk)
             if not result.changed:
                 return result
             if batch:
@@ -629,9 +644,6 @@ class ItemQuerySet(models.QuerySet):
                 )
             ids = [pk for pk, _, _ in result.changed]
             open_now = status in Item.Status.still_open()
-            # The open counts, as Item._count_change keeps them: only where some item
-            # went from open to closed or back; counted again rather than moved by one.
-            turned = was_open if not open_now else live - was_open
             # A few hundred ids a query: "select all" may take tens of thousands, more
             # than a database takes as parameters of one statement.
             for start in range(0, len(ids), CHANGED_A_QUERY):
@@ -645,8 +657,9 @@ class ItemQuerySet(models.QuerySet):
                     if still
                     else Value(False),
                 )
-            if turned:
-                keep_counts_of(list(turned))
+            # The open counts, as Item._count_change keeps them, counted again rather
+            # than moved by one; and the charts' revisions moved on, whatever changed.
+            keep_counts_of(ids)
         result.changed = [(pk, text) for pk, text, _ in result.changed]
         return result
 
@@ -750,14 +763,16 @@ class ItemQuerySet(models.QuerySet):
 
 
 def keep_counts_of(items):
-    """Count again the open items of the people and teams of ``items`` (ids).
+    """Count again the open items of the people and teams of ``items`` (ids), and so
+    move their revisions on (their charts count items by status).
 
-    Their people and teams are subqueries of the counting query, a few hundred ids
-    each; past that many items, read first, so that no statement holds them all.
+    Every person of the items, those of a meeting's "Everyone" too: their counts stay
+    (they count items owned by name) but their charts change. Their people and teams
+    are subqueries of the counting query, a few hundred ids each; past that many
+    items, read first, so that no statement holds them all.
     """
     chunks = [items[i : i + CHANGED_A_QUERY] for i in range(0, len(items), CHANGED_A_QUERY)]
-    owners = Ownership.objects.filter(via_group=False)
-    people = [owners.filter(item__in=chunk).values("person") for chunk in chunks]
+    people = [Ownership.objects.filter(item__in=chunk).values("person") for chunk in chunks]
     teams = [Team.objects.of_items(chunk) for chunk in chunks]
     if len(chunks) > 1:
         people = [{row["person"] for part in people for row in part}]
@@ -917,14 +932,28 @@ class Item(models.Model):
         return change
 
     def _count_change(self, change):
-        """Keep the open counts of the item's people and teams: +1, -1 or nothing."""
+        """Keep the open counts of the item's people and teams (+1, -1 or nothing), and move
+        their revisions on: their charts count items by status whatever the change."""
+        people = Person.objects.filter(pk__in=Ownership.objects.filter(item=self).values("person"))
+        teams = Team.objects.filter(meetings=self.meeting_id)
         if not change or self.removed:
+            people.revise()
+            teams.revise()
             return
         count = F("open_items") + change
-        Person.objects.filter(ownerships__item=self, ownerships__via_group=False).update(
-            open_items=count
+        # Only where they own it by name: "Everyone" would count it for all who were there.
+        by_name = Exists(
+            Ownership.objects.filter(person=OuterRef("pk"), item=self, via_group=False)
         )
-        Team.objects.filter(meetings=self.meeting_id).update(open_items=count)
+        people.update(
+            open_items=Case(
+                When(by_name, then=count),
+                default=F("open_items"),
+                output_field=models.PositiveIntegerField(),
+            ),
+            revision=F("revision") + 1,
+        )
+        teams.update(open_items=count, revision=F("revision") + 1)
 
 
 class Owner(NameRef):

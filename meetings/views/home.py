@@ -2,6 +2,7 @@ from django.conf import settings
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from meetings.charts import person_charts
 from meetings.forms import ClaimPersonForm
 from meetings.models import Claim, Item, Meeting, Team
 from meetings.views.claims import claim_guess, pending_claim
@@ -21,6 +22,8 @@ def home(request):
     context = {
         "person": person,
         "mine": mine[: settings.TRACKER_PAGE_SIZE] if mine is not None else None,
+        # Their person page's charts, small.
+        "charts": person_charts(person, small=True) if person else None,
         "waiting": waiting,
         "claim_form": (
             ClaimPersonForm(initial=claim_guess(request.user))

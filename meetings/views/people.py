@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST, require_safe
 
+from meetings.charts import person_charts
 from meetings.csvcells import joined, neutralise
 from meetings.filters import PersonFilter
 from meetings.forms import DigestForm
@@ -102,12 +103,13 @@ def person(request, slug):
         "empty": "No open items.",
         **about(person),
     }
-    mine = request.user.is_authenticated and person.user_id == request.user.pk
-    if mine and not partial_wanted(request):
-        context["digest_form"] = DigestForm(instance=person)
-        context["last_digest"] = person.digests.first()
-        # A token just made (accounts.api_token): shown this once.
-        context["new_api_token"] = request.session.pop(NEW_API_TOKEN, None)
+    if not partial_wanted(request):  # a page of the list swapped in: the charts stay
+        context["charts"] = person_charts(person)
+        if request.user.is_authenticated and person.user_id == request.user.pk:
+            context["digest_form"] = DigestForm(instance=person)
+            context["last_digest"] = person.digests.first()
+            # A token just made (accounts.api_token): shown this once.
+            context["new_api_token"] = request.session.pop(NEW_API_TOKEN, None)
     return render_page(request, "meetings/person.html", "meetings/_item_page.html", context)
 
 

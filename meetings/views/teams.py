@@ -4,9 +4,10 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.http import require_safe
 
+from meetings.charts import team_charts
 from meetings.models import Item, Team
 from meetings.next_minutes import next_date, next_minutes
-from meetings.views.common import paginate, reader_required, render_page
+from meetings.views.common import paginate, partial_wanted, reader_required, render_page
 
 
 @require_safe
@@ -22,6 +23,8 @@ def team(request, slug):
         "bulk_filter": urlencode({"team": team.slug}),
         "empty": "No open items. Well done.",
     }
+    if not partial_wanted(request):  # a page of the list swapped in: the charts stay
+        context["charts"] = team_charts(team)
     return render_page(request, "meetings/team.html", "meetings/_item_page.html", context)
 
 
