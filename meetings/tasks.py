@@ -18,9 +18,9 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 from django_tasks.exceptions import TaskResultDoesNotExist
 
-from meetings import digests, uploads
+from meetings import charts, digests, uploads
 from meetings.importing import Outcome, import_many
-from meetings.models import ImportLog, Meeting, Team, Upload
+from meetings.models import ImportLog, Meeting, Person, Team, Upload
 from meetings.preview import preview_files
 
 logger = logging.getLogger(__name__)
@@ -208,3 +208,12 @@ def send_digests(team: str = ""):
     report = digests.send_digests(Team.objects.named(team) if team else None)
     logger.info("Sent %d digests; %d not sent", len(report.sent), len(report.skipped))
     return len(report.sent)
+
+
+@task()
+def draw_charts(kind: str, pk: int, small: bool = False):
+    """A team's or person's charts drawn anew after a change, for every page to show."""
+    try:
+        charts.draw_and_keep(kind, pk, small, unless_current=True)
+    except (Team.DoesNotExist, Person.DoesNotExist):
+        return  # gone since: nothing to draw

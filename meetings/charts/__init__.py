@@ -3,10 +3,17 @@
 A chart is a figure (``figures``), an inline SVG of it (``drawing``), a sentence
 saying what it shows and its table behind a "Data" disclosure; each bar and
 each cell links to the list that holds exactly the items (or meetings) it
-counts. A team's charts are kept in this process's fragments cache by the
-team's ``revision``, which every import, status change or change of owners
-touching the team moves on, and by the day (items age): a page reads them
-without a query. A person's likewise.
+counts.
+
+Drawing a busy team's charts takes a few hundred milliseconds (grouping twenty
+thousand items, and pygal drawing fifteen years of months), so a page never
+waits for it but once. The charts are kept in the shared cache with the team's
+``revision`` (which every import, status change or change of owners touching
+the team moves on) and the day they were drawn for (items age). A page shows
+them while they are current, read once per process; once the team has changed
+it shows the last ones drawn, saying so, and the task worker draws them anew
+(``tasks.draw_charts``). Only a team's (or person's) first charts are drawn
+within the request. A person's likewise.
 """
 
 import datetime as dt
@@ -18,14 +25,19 @@ from django.core.cache import caches
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
+from meetings import tasks
 from meetings.charts import drawing, figures
-from meetings.models import Item
+from meetings.models import Item, Person, Team
 
-# Kept for ten minutes at most: a person renamed shows by then.
+# Kept by each process for ten minutes at most: a person renamed shows by then.
 KEEP = 600
+# A process that asked the worker to draw charts anew asks again after this many
+# seconds if they are still old (its worker stopped, or they changed again).
+DRAWING = 60
 
 EVERY_STATUS = [status.value for status in Item.Status]
 CLOSED = [status.value for status in figures.CLOSED]
@@ -68,22 +80,67 @@ class Chart:
 
 
 def team_charts(team, today=None):
-    """The team page's charts, as HTML: kept until the team changes or the day does."""
-    today = today or timezone.localdate()
-    key = f"charts:team:{team.pk}:{team.revision}:{today.isoformat()}"
-    html = caches["fragments"].get_or_set(key, lambda: draw_team_charts(team, today), KEEP)
-    return mark_safe(html)
+    """The team page's charts, as HTML: the current ones, else the last drawn (see above)."""
+    return kept("team", team.pk, team.revision, today or timezone.localdate(), small=False)
 
 
 def person_charts(person, today=None, small=False):
     """A person's charts (``small`` for the home page), as HTML: kept like a team's."""
-    today = today or timezone.localdate()
-    size = "small" if small else "full"
-    key = f"charts:person:{person.pk}:{person.revision}:{today.isoformat()}:{size}"
-    html = caches["fragments"].get_or_set(
-        key, lambda: draw_person_charts(person, today, small), KEEP
+    return kept("person", person.pk, person.revision, today or timezone.localdate(), small)
+
+
+def kept(kind, pk, revision, today, small):
+    version = [revision, today.isoformat()]
+    key = shared_key(kind, pk, small)
+    local = f"{key}:{revision}:{today.isoformat()}"
+    html = caches["fragments"].get(local)
+    if html is not None:
+        return mark_safe(html)
+    drawn = caches["default"].get(key)
+    if drawn is None:  # never drawn: the first page to ask waits for them
+        drawn = draw_and_keep(kind, pk, small)
+    if drawn["version"] == version:
+        caches["fragments"].set(local, drawn["html"], KEEP)
+        return mark_safe(drawn["html"])
+    # Asked of the worker once a minute at most by each process; the task draws them
+    # only if no other has since.
+    if caches["fragments"].add(f"{key}:asked", True, DRAWING):
+        tasks.draw_charts.enqueue(kind, pk, small)
+    when = timezone.localtime(drawn["at"])
+    note = (
+        '<p class="hint charts-old" role="status">As they stood at '
+        f"{date_format(when, 'j M Y, H:i')}: they are being drawn anew with the latest "
+        "changes; reload in a moment.</p>"
     )
-    return mark_safe(html)
+    return mark_safe(note + drawn["html"])
+
+
+def shared_key(kind, pk, small):
+    return f"charts:{kind}:{pk}:{'small' if small else 'full'}"
+
+
+def draw_and_keep(kind, pk, small, *, unless_current=False):
+    """Draw a team's or person's charts as they stand now, and keep them for every process.
+
+    What a page does the first time, and the task worker after a change
+    (``tasks.draw_charts``): ``unless_current``, it leaves charts another task
+    drew since as they are.
+    """
+    today = timezone.localdate()
+    key = shared_key(kind, pk, small)
+    subject = (Team if kind == "team" else Person).objects.get(pk=pk)
+    version = [subject.revision, today.isoformat()]
+    if unless_current:
+        drawn = caches["default"].get(key)
+        if drawn is not None and drawn["version"] == version:
+            return drawn
+    if kind == "team":
+        html = draw_team_charts(subject, today)
+    else:
+        html = draw_person_charts(subject, today, small)
+    drawn = {"version": version, "html": html, "at": timezone.now()}
+    caches["default"].set(key, drawn, None)
+    return drawn
 
 
 def draw_team_charts(team, today):
