@@ -5,14 +5,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
-from meetings.models import Person
+from meetings.views.common import own_person
 
 # Where a token just made waits for the person's page to show it, once.
 NEW_API_TOKEN = "new_api_token"
@@ -69,9 +68,7 @@ def api_token(request, slug):
 
     Their page shows it once, after this redirect; an earlier token stops working.
     """
-    person = get_object_or_404(Person, slug=slug)
-    if person.user_id != request.user.pk:
-        raise PermissionDenied
+    person = own_person(request, slug)
     with transaction.atomic():
         had = Token.objects.filter(user=request.user).delete()[0]
         token = Token.objects.create(user=request.user)

@@ -4,14 +4,15 @@ import math
 
 from django.conf import settings
 from django.contrib.auth.decorators import user_passes_test
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Exists, F, Func, OuterRef, Q, Subquery, Value
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from meetings.models import Item
+from meetings.models import Item, Person
 
 # Anyone may read a public tracker; otherwise reading, like changing, needs an account.
 reader_required = user_passes_test(
@@ -156,3 +157,12 @@ def next_url(request, default):
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
         return default
     return back
+
+
+def own_person(request, slug):
+    """The person of this page, if the signed-in user is them: only they change their
+    digest, feed links and API token."""
+    person = get_object_or_404(Person, slug=slug)
+    if person.user_id != request.user.pk:
+        raise PermissionDenied
+    return person

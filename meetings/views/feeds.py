@@ -9,7 +9,6 @@ and nothing else.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
-from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -21,6 +20,7 @@ from icalendar import Calendar, Todo
 
 from meetings.markdown import plain
 from meetings.models import Item, Person, Team
+from meetings.views.common import own_person
 
 # How many items a feed carries: the most recently changed or raised.
 FEED_ITEMS = 50
@@ -128,9 +128,7 @@ def calendar(request, token):
 @require_POST
 def reset_token(request, slug):
     """A person makes (or makes anew) the secret of their feed URLs: only they may."""
-    person = get_object_or_404(Person, slug=slug)
-    if person.user_id != request.user.pk:
-        raise PermissionDenied
+    person = own_person(request, slug)
     had = bool(person.feed_token)
     person.reset_feed_token()
     if had:

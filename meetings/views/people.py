@@ -4,9 +4,8 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import caches
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST, require_safe
 
@@ -17,7 +16,7 @@ from meetings.forms import DigestForm
 from meetings.models import Item, Owner, Ownership, Participant, Person, Speaker
 from meetings.people.lookup import named
 from meetings.views.accounts import NEW_API_TOKEN
-from meetings.views.common import paginate, partial_wanted, reader_required, render_page
+from meetings.views.common import own_person, paginate, partial_wanted, reader_required, render_page
 from meetings.views.items import Echo
 
 ROSTER_COLUMNS = ["handle", "name", "aliases", "teams", "open_items", "items"]
@@ -117,9 +116,7 @@ def person(request, slug):
 @require_POST
 def digest(request, slug):
     """A person chooses how often their digest mail comes: only they may."""
-    person = get_object_or_404(Person, slug=slug)
-    if person.user_id != request.user.pk:
-        raise PermissionDenied
+    person = own_person(request, slug)
     form = DigestForm(request.POST, instance=person)
     if form.is_valid():
         form.save()
