@@ -111,20 +111,13 @@ class Reader:
         if prepared.error:
             return failed(source, prepared.error)
         if prepared.minutes is None:
-            meeting = prepared.meeting
-            return {
-                "source": source,
-                "outcome": Outcome.UNCHANGED,
-                "date": meeting.date.isoformat(),
-                "teams": [team.name for team in meeting.teams.all()],
-                "participants": [p.name for p in meeting.participations.all()],
-                "danger": [],
-                "warnings": [],
-                **item_counts(meeting),
-            }
+            return unchanged(source, prepared.meeting)
         minutes = prepared.minutes
         teams = list({name_key(n): self.team(n) for n in minutes.teams}.values())
         meeting = prepared.meeting or uploaded_elsewhere(known, minutes, teams, prepared)
+        if meeting is not None and meeting.content_hash == prepared.content_hash:
+            # This very file without its folder: as the import will find it (Importer.write).
+            return unchanged(source, meeting)
         handles = [h for h in minutes.participants if name_key(h)]
         saved = [team for team in teams if team.pk]
         resolver = self.resolver(minutes, teams)
@@ -199,6 +192,19 @@ class Reader:
                     f"{meeting.date} ({meeting.source}) removed"
                 )
         return entry
+
+
+def unchanged(source, meeting):
+    return {
+        "source": source,
+        "outcome": Outcome.UNCHANGED,
+        "date": meeting.date.isoformat(),
+        "teams": [team.name for team in meeting.teams.all()],
+        "participants": [p.name for p in meeting.participations.all()],
+        "danger": [],
+        "warnings": [],
+        **item_counts(meeting),
+    }
 
 
 def row(line, resolver, status, change):

@@ -429,6 +429,18 @@ def test_a_file_uploaded_alone_updates_the_meeting_imported_from_its_folder(clie
     assert Item.objects.filter(text="Write the release notes").exists()
 
 
+def test_a_file_uploaded_alone_as_it_was_imported_from_its_folder_is_unchanged(client, maintainer):
+    import_text(JANUARY, source="team/2024-01-10.md")
+
+    preview = upload(client, january())
+    assert '<span class="outcome outcome-unchanged">unchanged</span>' in text(preview)
+    result = text(confirm(client, preview))
+
+    assert "Imported: 0 new, 0 updated, 1 unchanged, 0 failed." in result
+    assert "changed between the preview and the import" not in result
+    assert list(Meeting.objects.values_list("source", flat=True)) == ["team/2024-01-10.md"]
+
+
 def test_a_confirm_for_another_upload_is_refused(client, maintainer):
     upload(client, january())
     other = reverse("admin:meetings_meeting_import_preview", args=[uuid.uuid4()])
