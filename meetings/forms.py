@@ -175,18 +175,22 @@ class ReassignForm(forms.Form):
     )
 
     def clean_owners(self):
-        people, unknown = [], []
+        people, problems = [], []
         for text in (part.strip() for part in self.cleaned_data["owners"].split(",")):
             if not text:
                 continue
-            person = named(text).person
-            if person is None:
-                unknown.append(text)
-            elif person not in people:
-                people.append(person)
-        if unknown:
-            names = ", ".join(f"“{text}”" for text in unknown)
-            raise forms.ValidationError(f"No one person in the minutes is written {names}.")
+            found = named(text)
+            if found.person is not None:
+                if found.person not in people:
+                    people.append(found.person)
+            elif found.candidates:
+                handles = [person.handle for person in found.candidates]
+                could_be = ", ".join(handles[:-1]) + f" or {handles[-1]}"
+                problems.append(f"“{text}” could be {could_be}: write the handle.")
+            else:
+                problems.append(f"No one in the minutes is written “{text}”.")
+        if problems:
+            raise forms.ValidationError(" ".join(problems))
         if not people:
             raise forms.ValidationError("Name at least one person.")
         return people

@@ -97,3 +97,28 @@ document.addEventListener("change", (event) => {
 });
 
 document.addEventListener("htmx:afterSwap", countSelected);
+
+// A change the server refused (a name that names no one, a stale form): its reason,
+// in its own words, beside the form that asked, where htmx would otherwise show nothing.
+document.addEventListener("htmx:responseError", function (event) {
+  const xhr = event.detail.xhr;
+  const asker = event.detail.elt.closest("form") || event.detail.elt;
+  let note = asker.querySelector(":scope > .refused");
+  if (!note) {
+    note = document.createElement("p");
+    note.className = "notice notice-warning refused";
+    note.setAttribute("role", "alert");
+    asker.appendChild(note);
+  }
+  note.textContent =
+    xhr.status < 500 && xhr.responseText.trim()
+      ? xhr.responseText.trim()
+      : "The server could not do that (error " + xhr.status + "). Reload the page and try again.";
+});
+
+// A later answer clears the reason of an earlier refusal.
+document.addEventListener("htmx:beforeRequest", function (event) {
+  const asker = event.detail.elt.closest("form") || event.detail.elt;
+  const note = asker.querySelector(":scope > .refused");
+  if (note) note.remove();
+});

@@ -234,3 +234,22 @@ def test_a_filtered_list_offers_its_link_to_copy(live_server, context, owner, mi
     expect(page.locator("[data-copy-link] .copy-status")).to_have_text("Copied.")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == f"{live_server.url}/items/?owner=MariaP&group=meeting"
+
+
+def test_a_name_that_names_no_one_is_refused_beside_the_form_and_changes_nothing(
+    live_server, context, owner, release
+):
+    page = sign_in(context, live_server, owner.user)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live_server.url}/items/{release.pk}/")
+
+    page.get_by_text("Give it to someone else").click()
+    page.get_by_label("New owners").fill("Zorro")
+    page.locator("details.reassign").get_by_role("button", name="Save").click()
+
+    expect(page.get_by_role("alert")).to_have_text(
+        "Nothing was changed: No one in the minutes is written “Zorro”."
+    )
+    assert [o.name for o in Item.objects.get(pk=release.pk).owners.all()] == ["MP"]
+    assert errors == []

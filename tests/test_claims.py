@@ -217,11 +217,13 @@ def test_an_answer_needs_a_post_and_a_verdict(client, claimant, maria, reviewer)
     waiting = Claim.objects.get()
 
     assert reviewer.get(f"/review/claims/{waiting.pk}/").status_code == 405
-    response = reviewer.post(f"/review/claims/{waiting.pk}/", {"verdict": "maybe"})
-    assert response.status_code == 400
-    assert "Select a valid choice. maybe is not one of the available choices." in (
-        response.content.decode()
+    response = reviewer.post(f"/review/claims/{waiting.pk}/", {"verdict": "maybe"}, follow=True)
+    assert response.redirect_chain == [("/review/claims/", 302)]
+    assert (
+        "Nothing was changed: Select a valid choice. maybe is not one of the available choices."
+        in response.content.decode()
     )
+    assert Claim.objects.get().pk == waiting.pk  # still waiting
     assert reviewer.post("/review/claims/999999/", {"verdict": "accept"}).status_code == 404
     waiting.refresh_from_db()
     assert waiting.state == "pending"

@@ -3,7 +3,7 @@
 import pytest
 
 from meetings.models import Comment, Event, Item, Owner, Person
-from tests.helpers import make_user, page
+from tests.helpers import make_person, make_user, page
 from tests.test_matching import import_meeting
 
 pytestmark = pytest.mark.django_db
@@ -90,12 +90,27 @@ def test_someone_who_does_not_own_the_item_may_not_give_it_away(client, item, ou
 
 
 def test_a_name_that_is_no_one_changes_nothing_and_says_which(reader, item, teammate):
-    response = reassign(reader, item, "TomK, Somebody Else")
+    response = reassign(reader, item, "TomK, Somebody Else", follow=True)
 
-    assert response.status_code == 400
-    assert "“Somebody Else”" in response.content.decode()
+    assert "Nothing was changed: No one in the minutes is written “Somebody Else”." in page(
+        response
+    )
+    assert response.redirect_chain == [(f"/items/{item.pk}/", 302)]
     assert [o.name for o in item.owners.all()] == ["MariaP"]
     assert not Event.objects.exists()
+
+
+def test_a_name_of_two_people_says_who_they_could_be(reader, item, teammate):
+    make_person("TomS")
+    # To htmx (the item's page with JavaScript): the reason as text, shown by tracker.js.
+    response = reassign(reader, item, "Tom", HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode() == (
+        "Nothing was changed: “Tom” could be TomK or TomS: write the handle.\n"
+    )
+    assert [o.name for o in item.owners.all()] == ["MariaP"]
 
 
 def test_a_maintainer_gives_an_item_to_two_people(client, item, owner, teammate):

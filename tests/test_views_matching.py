@@ -73,14 +73,17 @@ def split(client, item, mention, **headers):
     return client.post(f"/items/{item.pk}/mentions/{mention.pk}/split/", **headers)
 
 
-def decide(client, candidate, verdict, on=None, **data):
+def decide(client, candidate, verdict, on=None, follow=False, htmx=False, **data):
     item = on or candidate.earlier
-    return client.post(f"/items/{item.pk}/candidates/{candidate.pk}/", {"verdict": verdict, **data})
+    url = f"/items/{item.pk}/candidates/{candidate.pk}/"
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    return client.post(url, {"verdict": verdict, **data}, follow=follow, **headers)
 
 
-def decide_done(client, suggestion, verdict, **data):
+def decide_done(client, suggestion, verdict, follow=False, htmx=False, **data):
     url = f"/items/{suggestion.item_id}/suggestions/{suggestion.pk}/"
-    return client.post(url, {"verdict": verdict, **data})
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    return client.post(url, {"verdict": verdict, **data}, follow=follow, **headers)
 
 
 # The item page
@@ -348,7 +351,10 @@ def test_deciding_about_a_candidate_only_posts_and_needs_a_verdict(client, owner
     assert (
         client.get(f"/items/{candidate.earlier_id}/candidates/{candidate.pk}/").status_code == 405
     )
-    assert decide(client, candidate, "maybe").status_code == 400
+    refused = decide(client, candidate, "maybe", follow=True)
+    assert "Nothing was changed: Select a valid choice. maybe is not one" in page(refused)
+    assert refused.redirect_chain == [(f"/items/{candidate.earlier_id}/", 302)]
+    assert decide(client, candidate, "maybe", htmx=True).status_code == 400
     assert Candidate.objects.get().state == Verdict.PENDING
 
 
@@ -534,7 +540,9 @@ def test_an_outsider_may_not_confirm_and_sees_no_buttons(client, outsider, sugge
 def test_confirming_needs_a_verdict_and_a_pending_suggestion(client, owner, suggestion):
     client.force_login(owner.user)
 
-    assert decide_done(client, suggestion, "").status_code == 400
+    refused = decide_done(client, suggestion, "", follow=True)
+    assert "Nothing was changed: This field is required." in page(refused)
+    assert decide_done(client, suggestion, "", htmx=True).status_code == 400
     decide_done(client, suggestion, "dismiss")
     assert decide_done(client, suggestion, "accept").status_code == 404
 
@@ -849,10 +857,12 @@ def test_the_mentions_export_is_for_readers_and_only_reads(client, owner):
 # Deciding several candidates at once
 
 
-def bulk(client, candidates, verdict, **data):
+def bulk(client, candidates, verdict, follow=False, htmx=False, **data):
     return client.post(
         "/review/candidates/",
         {"candidate": [c.pk for c in candidates], "verdict": verdict, **data},
+        follow=follow,
+        **({"HTTP_HX_REQUEST": "true"} if htmx else {}),
     )
 
 
@@ -918,7 +928,9 @@ def test_only_maintainers_decide_in_bulk(client, owner, two_candidates):
 def test_deciding_in_bulk_needs_ticks_and_a_verdict(client, staff, two_candidates):
     client.force_login(staff)
 
-    assert bulk(client, [], "accept").status_code == 400
-    assert bulk(client, two_candidates, "maybe").status_code == 400
+    assert bulk(client, [], "accept", htmx=True).status_code == 400
+    assert bulk(client, two_candidates, "maybe", htmx=True).status_code == 400
+    refused = bulk(client, two_candidates, "maybe", follow=True)
+    assert "Nothing was changed: Select a valid choice." in page(refused)
     assert client.get("/review/candidates/").status_code == 405
     assert Candidate.objects.filter(state=Verdict.PENDING).count() == 2

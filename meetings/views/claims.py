@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from meetings.forms import ClaimPersonForm, VerdictForm
@@ -93,7 +94,7 @@ def decide_claim(request, pk):
     maintainer(request)
     form = VerdictForm(request.POST)
     if not form.is_valid():
-        return refused(form)
+        return refused(request, form, reverse("meetings:review_claims"))
     with transaction.atomic():
         claims = Claim.objects.select_related("person", "user").select_for_update(of=("self",))
         claim = get_object_or_404(claims, pk=pk)

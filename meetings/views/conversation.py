@@ -21,7 +21,7 @@ def comment(request, pk):
     form = CommentForm(request.POST)
     if not form.is_valid():
         if request.htmx:
-            return refused(form)
+            return refused(request, form, item.get_absolute_url())
         messages.error(request, "The comment was not saved: it was empty or too long.")
         return redirect(next_url(request, item.get_absolute_url()))
     item.add_comment(request.user, form.cleaned_data["text"])
@@ -37,7 +37,7 @@ def reassign(request, pk):
         item = item_to_decide(request, pk)
         form = ReassignForm(request.POST)
         if not form.is_valid():
-            return refused(form)
+            return refused(request, form, item.get_absolute_url())
         people = form.cleaned_data["owners"]
         item.reassign(request.user, people)
     handles = ", ".join(person.handle for person in people)

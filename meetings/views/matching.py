@@ -56,9 +56,16 @@ def decided(request, item, notice):
     return redirect(next_url(request, item.get_absolute_url()))
 
 
-def refused(form):
+def refused(request, form, back):
+    """Why nothing was changed: as text to an htmx request (``tracker.js`` shows it by the
+    form that asked), else on the page the form was on (``back`` when it names none)."""
     problems = " ".join(error for errors in form.errors.values() for error in errors)
-    return HttpResponseBadRequest(f"Nothing was changed: {problems}\n", content_type="text/plain")
+    if request.htmx:
+        return HttpResponseBadRequest(
+            f"Nothing was changed: {problems}\n", content_type="text/plain; charset=utf-8"
+        )
+    messages.error(request, f"Nothing was changed: {problems}")
+    return redirect(next_url(request, back))
 
 
 @login_required
@@ -77,7 +84,7 @@ def owner(request, pk, owner):
             raise PermissionDenied
         form = OwnerForm(request.POST)
         if not form.is_valid():
-            return refused(form)
+            return refused(request, form, item.get_absolute_url())
         person = form.cleaned_data["person"]
         correct_owner(written, person, request.user)
     notice = f"“{written.name}” is {person.name} from now on, here and in the team's other items."
@@ -119,7 +126,7 @@ def candidate(request, pk, candidate):
             raise PermissionDenied
         form = VerdictForm(request.POST)
         if not form.is_valid():
-            return refused(form)
+            return refused(request, form, reverse("meetings:item", args=[pk]))
         earlier, later = candidate.earlier, candidate.later
         # After a link the later item is gone, with the other candidates it had.
         shown = earlier if form.accepted or earlier.pk == pk else later
@@ -146,7 +153,7 @@ def suggestion(request, pk, suggestion):
         )
         form = VerdictForm(request.POST)
         if not form.is_valid():
-            return refused(form)
+            return refused(request, form, item.get_absolute_url())
         suggestion.item = item
         suggestion.decide(request.user, accepted=form.accepted)
     when = date_format(suggestion.meeting.date, "j M Y")
@@ -200,7 +207,7 @@ def review_decide(request):
         ),
     )
     if not form.is_valid():
-        return refused(form)
+        return refused(request, form, reverse("meetings:review"))
     decided, gone = 0, 0
     with transaction.atomic():
         for pk in sorted(form.cleaned_data["candidate"]):
