@@ -51,11 +51,24 @@ def test_home_shows_my_open_items_and_not_the_others(reader, owner, teammate):
 
     html = page(reader.get("/"))
 
-    assert "Your open items" in html
+    assert 'Your open items <span class="count">(2)</span>' in html
     assert "Arrange meetings" in html
     assert "Work on PRs" in html
     assert "Review the docs" not in html
     assert "Ship 0.7" not in html
+
+
+def test_home_lists_my_newest_items_first_and_says_how_many_there_are(reader, owner, settings):
+    settings.TRACKER_PAGE_SIZE = 2
+    for day, text in [("2023-05-10", "Oldest"), ("2024-01-10", "Middle"), ("2024-03-10", "Newest")]:
+        make_item(text, make_meeting(day, participants=[owner]), owners=[owner])
+
+    html = page(reader.get("/"))
+
+    assert html.index("Newest") < html.index("Middle")
+    assert "Oldest" not in html
+    assert "The newest 2, first raised most recently first." in html
+    assert "All 3 in the list" in html
 
 
 def test_home_shows_recent_meetings_and_open_items_per_team(reader, owner):

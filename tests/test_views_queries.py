@@ -116,8 +116,9 @@ def test_the_other_pages_cost_the_same_at_10_and_200_rows(
 ):
     item = world.items.first()
     for url, most, shown in [
-        # Ten more on a first visit: my charts drawn (three queries) and kept (seven).
-        ("/", 19, "Task 0 for"),
+        # How many I have, from the kept ownership's index; ten more on a first visit:
+        # my charts drawn (three queries) and kept (seven).
+        ("/", 20, "Task 0 for"),
         # One more for an owner or maintainer: the handles offered to say who an owner is;
         # and the item's comments.
         (f"/items/{item.pk}/", 13, item.text.split(" https")[0]),

@@ -4,7 +4,7 @@ from django.views.decorators.http import require_safe
 
 from meetings.charts import person_charts
 from meetings.forms import ClaimPersonForm
-from meetings.models import Claim, Item, Meeting, Team
+from meetings.models import Claim, Item, Meeting, Ownership, Team
 from meetings.views.claims import claim_guess, pending_claim
 from meetings.views.common import linked_person, reader_required
 
@@ -13,15 +13,18 @@ from meetings.views.common import linked_person, reader_required
 @reader_required
 def home(request):
     person = linked_person(request.user)
-    mine = None
+    mine, count = None, 0
     if person:
-        mine = Item.objects.open_owned_by(person).for_rows()
+        # Newest first, as the items list: what the last meetings asked of them.
+        mine = Item.objects.open_owned_by(person, newest_first=True).for_rows()
+        count = Ownership.objects.open_of(person).count()  # from the index alone
     waiting = None
     if request.user.is_authenticated and person is None:
         waiting = pending_claim(request.user)
     context = {
         "person": person,
         "mine": mine[: settings.TRACKER_PAGE_SIZE] if mine is not None else None,
+        "mine_count": count,
         # Their person page's charts, small.
         "charts": person_charts(person, small=True) if person else None,
         "waiting": waiting,
