@@ -24,6 +24,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from meetings.models import (
     Comment,
@@ -46,6 +47,8 @@ ITEMS_LISTED = 100
 CHANGES_LISTED = 20
 # A first digest tells what changed in the week before it.
 FIRST_SINCE = dt.timedelta(days=7)
+# An item is news in a digest when its meeting was held at most this long before the last.
+NEWS_WITHIN = dt.timedelta(days=7)
 
 
 @dataclass
@@ -54,9 +57,11 @@ class Due:
 
     person: Person
     email: str
+    # Empty when none is due: ``why`` says why not.
     period: str
     team: Team | None = None
     meeting_date: dt.date | None = None
+    why: str = ""
 
 
 @dataclass
@@ -69,10 +74,13 @@ class Contents:
     status_changes: list = field(default_factory=list)
     given: list = field(default_factory=list)
     comments: list = field(default_factory=list)
+    # Changes past the ones listed of each kind: "and 12 more" on the person's page.
+    unlisted: int = 0
 
     @property
     def changes(self):
-        return len(self.new) + len(self.status_changes) + len(self.given) + len(self.comments)
+        listed = len(self.new) + len(self.status_changes) + len(self.given) + len(self.comments)
+        return listed + self.unlisted
 
     @property
     def empty(self):
@@ -95,6 +103,9 @@ def send_digests(team=None, *, dry_run=False, today=None, now=None):
     today = today or timezone.localdate(now)
     report = Report()
     for due in digests_due(team, today):
+        if not due.period:
+            report.skipped.append((due.person, due.why))
+            continue
         contents = gather(due.person, now, today)
         if contents.empty:
             report.skipped.append((due.person, "no open items and nothing changed"))
@@ -128,32 +139,46 @@ def digests_due(team, today):
     for person in people:
         email = person.user.email or person.email
         if not email:
+            yield Due(person, "", "", why="no email address: neither their account nor they")
             continue
         if person.digest == DigestEvery.WEEK:
             yield Due(person, email, week)
             continue
-        coming = []
+        coming, expected = [], []
         for their_team in teams_of.get(person.pk, ()):
             if their_team.pk not in next_dates:
                 next_dates[their_team.pk] = next_date(their_team)
             when = next_dates[their_team.pk]
-            if when and today <= when <= today + dt.timedelta(days=settings.DIGEST_DAYS_BEFORE):
+            if when is None:
+                continue
+            expected.append(f"{their_team} on {date_format(when, 'j M Y')}")
+            if today <= when <= today + dt.timedelta(days=settings.DIGEST_DAYS_BEFORE):
                 coming.append((when, their_team.name.casefold(), their_team))
         if coming:
             when, _, soonest = min(coming)
             yield Due(person, email, f"{soonest.slug} {when:%Y-%m-%d}", soonest, when)
+        else:
+            # A team that stopped meeting is expected in the past: no digest before it.
+            days = settings.DIGEST_DAYS_BEFORE
+            within = f"{days} day{'' if days == 1 else 's'}"
+            expected = "; ".join(expected) or "none: no meetings yet"
+            why = f"no meeting of their teams within {within} (expected: {expected})"
+            yield Due(person, email, "", why=why)
 
 
 def teams_of_people(person_ids, team=None):
     """The teams of the meetings each person attended (only ``team``, if given)."""
-    rows = Participant.objects.filter(person__in=person_ids).values_list("person", "meeting__teams")
+    rows = Participant.objects.filter(person__in=person_ids)
     if team is not None:
         rows = rows.filter(meeting__teams=team)
-    teams = Team.objects.in_bulk({pk for _, pk in rows.distinct() if pk})
+    pairs = set(rows.order_by().values_list("person", "meeting__teams").distinct())
+    teams = Team.objects.in_bulk({pk for _, pk in pairs if pk})
     of = defaultdict(list)
-    for person, pk in rows.distinct():
+    for person, pk in pairs:
         if pk:
             of[person].append(teams[pk])
+    for their_teams in of.values():
+        their_teams.sort(key=lambda team: team.name.casefold())
     return of
 
 
@@ -176,24 +201,27 @@ def gather(person, now, today):
         names = sorted(team.name for team in item.meeting.teams.all()) or ["No team"]
         by_team[names[0]].append(item)
     contents.teams = sorted(by_team.items(), key=lambda pair: pair[0].casefold())
-    contents.new = list(mine.filter(created__gt=since).order_by("-created")[:CHANGES_LISTED])
-    contents.status_changes = list(
-        StatusChange.objects.filter(item__in=mine, created__gt=since)
-        .select_related("item", "user")
-        .order_by("-created")[:CHANGES_LISTED]
-    )
-    contents.given = list(
-        Event.objects.filter(item__in=mine, kind=Event.Kind.REASSIGNED, created__gt=since)
-        .select_related("item", "user")
-        .order_by("-created")[:CHANGES_LISTED]
-    )
-    contents.comments = list(
-        Comment.objects.filter(item__in=mine, created__gt=since)
-        .exclude(user=person.user_id)
-        .select_related("item", "user")
-        .order_by("-created")[:CHANGES_LISTED]
-    )
+    # New: imported since, from a meeting held lately (minutes of years ago imported
+    # today are no news).
+    lately = (since - NEWS_WITHIN).date()
+    new = mine.filter(created__gt=since, raised__gte=lately)
+    status_changes = StatusChange.objects.filter(item__in=mine, created__gt=since)
+    given = Event.objects.filter(item__in=mine, kind=Event.Kind.REASSIGNED, created__gt=since)
+    comments = Comment.objects.filter(item__in=mine, created__gt=since).exclude(user=person.user_id)
+    contents.new = latest(new, contents)
+    contents.status_changes = latest(status_changes.select_related("item", "user"), contents)
+    contents.given = latest(given.select_related("item", "user"), contents)
+    contents.comments = latest(comments.select_related("item", "user"), contents)
     return contents
+
+
+def latest(changes, contents):
+    """The latest ``CHANGES_LISTED`` of these changes; those left out are counted in
+    ``contents.unlisted``."""
+    listed = list(changes.order_by("-created")[: CHANGES_LISTED + 1])
+    if len(listed) > CHANGES_LISTED:
+        contents.unlisted += changes.count() - CHANGES_LISTED
+    return listed[:CHANGES_LISTED]
 
 
 def deliver(due, contents, now):

@@ -254,3 +254,43 @@ def test_maintainers_see_the_digests_sent_in_the_admin(client, items):
 
     assert "MariaP" in body and "2024-W03" in body
     assert client.get("/admin/meetings/digest/add/").status_code == 403
+
+
+def test_old_minutes_imported_lately_are_not_news_and_a_long_list_says_how_many_more(
+    maria,
+):
+    # Two years of minutes imported this week: Maria's items, none of them news.
+    old = make_meeting("2022-03-02", participants=[maria])
+    for n in range(3):
+        helpers.make_item(f"Old task {n}", old, owners=[maria], created=NOW)
+    # And 23 new ones from this week's meeting.
+    this_week = make_meeting("2024-01-15", participants=[maria])
+    for n in range(23):
+        helpers.make_item(f"New task {n}", this_week, owners=[maria], created=NOW)
+
+    run(now=NOW + dt.timedelta(hours=1))
+
+    text = mail_to("maria@example.org").body
+    assert text.count("- New: New task") == 20
+    assert "- New: Old task" not in text
+    assert "- and 3 more: http://127.0.0.1:8000/people/mariap/" in text
+    assert mail.outbox[0].subject == "Your week: 26 open items, 23 changes"
+
+
+def test_a_dry_run_says_why_someone_gets_none(maria, tom, capsys):
+    # Core last met in March: its next meeting, a week on, is long past.
+    for day in ("2024-03-06", "2024-03-13"):
+        make_meeting(day, teams=["core"], participants=[maria])
+    maria.digest = DigestEvery.MEETING
+    maria.save()
+    tom.user.email = ""
+    tom.user.save()
+
+    call_command("send_digests", "--dry-run")
+
+    out = capsys.readouterr().out
+    assert (
+        "not to MariaP: no meeting of their teams within 1 day (expected: core on 20 Mar 2024)"
+        in out
+    )
+    assert "not to TomK: no email address: neither their account nor they" in out
