@@ -276,7 +276,8 @@ def grouped_rows_html(rows, urls, *, form=None, select=False, group="", meeting_
                     f' <span class="hint">· raised {short_date}</span></li>'
                 )
         else:
-            key = tuple((o.name, o.person.handle if o.person else None) for o in row.row_owners)
+            # "All" and "all" are one group, as one person under two spellings is.
+            key = tuple(o.person.handle if o.person else o.name.casefold() for o in row.row_owners)
             if key != last:
                 html.append(f'<li class="group-heading">{owners_html(row, urls)}</li>')
         last = key

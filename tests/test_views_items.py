@@ -417,6 +417,16 @@ def test_the_list_groups_items_by_owner(reader, owner, teammate, january, march)
     assert "Review the docs" in tom and "Arrange meetings" not in tom
 
 
+def test_owners_written_in_other_cases_are_one_group(reader, owner, january, march):
+    make_item("Vote on the logo", march, owners=["All"])
+    make_item("Read the RFC", january, owners=["all"])
+
+    html = page(reader.get("/items/", {"group": "owner", "owner": "all"}))
+
+    [heading] = html.split('class="group-heading"')[1:]
+    assert "Vote on the logo" in heading and "Read the RFC" in heading
+
+
 def test_a_group_that_is_not_offered_is_an_invalid_filter(reader, january):
     make_item("Arrange meetings", january)
 
