@@ -55,6 +55,17 @@ class FilterForm(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
 
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("from"), data.get("to")
+        if start and end and start > end:
+            self.add_error("to", f"{end:%Y-%m-%d} is before the “From” date, {start:%Y-%m-%d}.")
+        return data
+
+
+# A team named in the URL that there is not: said with its name.
+NO_SUCH_TEAM = {"invalid_choice": "There is no team “%(value)s”."}
+
 
 class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
@@ -81,6 +92,7 @@ class ItemFilter(django_filters.FilterSet):
         to_field_name="slug",
         queryset=Team.objects.all(),
         empty_label="All teams",
+        error_messages=NO_SUCH_TEAM,
     )
     meeting = IntegerFilter(
         label="Meeting",
@@ -288,6 +300,7 @@ class MeetingFilter(django_filters.FilterSet):
         to_field_name="slug",
         queryset=Team.objects.all(),
         empty_label="All teams",
+        error_messages=NO_SUCH_TEAM,
     )
     q = django_filters.CharFilter(
         label="Title or file",

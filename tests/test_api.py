@@ -226,7 +226,7 @@ def test_meetings_are_listed_and_filtered_as_the_meetings_page_does(reader, worl
     assert march["source"] == "core/2024-03-06.md"
     assert api(reader, f"/api/meetings/{world['docs'].pk}/")[1]["teams"] == ["docs"]
     assert reader.get("/api/meetings/", {"team": "nope"}).json() == {
-        "team": ["Select a valid choice. That choice is not one of the available choices."]
+        "team": ["There is no team “nope”."]
     }
 
 
@@ -394,7 +394,7 @@ def test_a_name_that_is_no_one_gives_the_item_to_no_one(reader, world):
     not_a_list = post(reader, f"/api/items/{item.pk}/owners/", {"owners": "TomK"})
 
     assert unknown.status_code == empty.status_code == not_a_list.status_code == 400
-    assert unknown.json() == {"owners": ["No one person in the minutes is written “Somebody”."]}
+    assert unknown.json() == {"owners": ["No one in the minutes is written “Somebody”."]}
     assert empty.json() == {"owners": ["This list may not be empty."]}
     assert not_a_list.json() == {"owners": ['Expected a list of items but got type "str".']}
     assert event_texts(item) == []

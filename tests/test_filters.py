@@ -3,7 +3,7 @@ from django.http import QueryDict
 
 from meetings.filters import ItemFilter, MeetingFilter
 from meetings.models import Item, Mention
-from tests.helpers import make_item, make_meeting
+from tests.helpers import make_item, make_meeting, page
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +116,23 @@ def test_the_meetings_filter_by_team_and_title():
 
     assert [m.title for m in by_team] == ["Docs planning", "Docs sync"]
     assert [m.title for m in by_title] == ["Docs planning"]
+
+
+def test_a_team_there_is_not_is_named_on_the_items_and_meetings_lists(reader, owner):
+    make_meeting("2024-01-10", participants=[owner])
+
+    items = page(reader.get("/items/", {"team": "nope"}))
+    meetings = page(reader.get("/meetings/", {"team": "nope"}))
+
+    assert "team: There is no team “nope”." in items
+    assert "team: There is no team “nope”." in meetings
+    assert 'data-meeting="' not in meetings
+
+
+def test_a_to_date_before_the_from_date_is_refused(reader, owner):
+    make_item("Arrange meetings", make_meeting("2024-01-10", participants=[owner]))
+
+    html = page(reader.get("/items/", {"from": "2024-01-01", "to": "2023-01-01"}))
+
+    assert "to: 2023-01-01 is before the “From” date, 2024-01-01." in html
+    assert "Arrange meetings" not in html
