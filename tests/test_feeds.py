@@ -97,3 +97,12 @@ def test_the_links_show_on_ones_own_page_only(client, owner, teammate, feeds):
     assert "New links (the old ones stop working)" in mine
     assert feeds not in theirs
     assert "Your items elsewhere" not in theirs
+
+
+def test_an_item_is_published_when_its_meeting_raised_it_not_when_it_was_imported(
+    client, owner, item, feeds
+):
+    body = client.get(f"/feeds/{feeds}/items.atom").content.decode()
+
+    assert "<published>2024-01-10T00:00:00" in body
+    assert "<updated>2024-01-10T00:00:00" in body

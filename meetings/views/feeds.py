@@ -6,6 +6,8 @@ calendar fetches it without logging in; a token unknown or reset answers 404
 and nothing else.
 """
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
@@ -69,10 +71,13 @@ class ItemsFeed(Feed):
         return item.get_absolute_url()
 
     def item_updateddate(self, item):
-        return item.status_changed or item.created
+        return item.status_changed or self.item_pubdate(item)
 
     def item_pubdate(self, item):
-        return item.created
+        # When the meeting raised it, not when its minutes were imported: a reader
+        # shows two years of minutes imported today as two years, not as today's news.
+        meeting = item.meeting
+        return meeting.datetime or timezone.make_aware(dt.datetime.combine(meeting.date, dt.time()))
 
 
 class TeamItemsFeed(ItemsFeed):
