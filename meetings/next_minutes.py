@@ -5,22 +5,42 @@ that when the next minutes keep the line, importing them makes it one more
 mention of the same item: the loop from minutes to tracker and back closes.
 """
 
+import math
 import statistics
 from datetime import timedelta
 from itertools import groupby, pairwise
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from meetings.models import Item, Mention, Owner
 
 
-def next_date(team):
-    """The last meeting's date plus the team's usual interval (a week when unknown)."""
+def today():
+    return timezone.localdate()
+
+
+def upcoming_date(team):
+    """The day the team's next minutes are for: its next meeting from today on (today
+    when it never met)."""
+    return next_date(team, after=today()) or today()
+
+
+def next_date(team, after=None):
+    """The last meeting's date plus the team's usual interval (a week when unknown).
+
+    ``after`` a day: the first such date from that day on, at the same interval (a team
+    that last met in March has its next minutes dated after today, not in April).
+    """
     dates = list(team.meetings.order_by("-date").values_list("date", flat=True)[:9])
     if not dates:
         return None
     gaps = [(a - b).days for a, b in pairwise(dates) if a != b]
-    return dates[0] + timedelta(days=statistics.median(gaps) if gaps else 7)
+    every = timedelta(days=statistics.median(gaps) if gaps else 7)
+    when = dates[0] + every
+    if after is not None and when < after:
+        when += every * math.ceil((after - when) / every)
+    return when
 
 
 def open_items(team):
@@ -47,7 +67,7 @@ def open_items(team):
 def next_minutes(team, base_url=""):
     """Markdown for the team's next minutes file."""
     last = team.meetings.order_by("-date").prefetch_related("participations").first()
-    when = next_date(team)
+    when = next_date(team, after=today())
     participants = [p.name for p in last.participations.all()] if last else []
     lines = ["---", f'title: "{team.name} meeting, {when:%B %-d, %Y}"' if when else "title: ''"]
     if when:

@@ -1,5 +1,6 @@
 """The next meeting's minutes in the browser: to read, copy and download."""
 
+import datetime as dt
 import html as html_lib
 import re
 
@@ -11,6 +12,12 @@ from tests.helpers import ROOT
 from tests.test_matching import import_meeting
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def the_week_after(monkeypatch):
+    """These minutes are of January 2022: the next meeting is asked for that week."""
+    monkeypatch.setattr("meetings.next_minutes.today", lambda: dt.date(2022, 1, 13))
 
 
 @pytest.fixture

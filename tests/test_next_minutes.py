@@ -1,5 +1,6 @@
 """The next meeting's minutes, started from the team's open items."""
 
+import datetime as dt
 from io import StringIO
 
 import pytest
@@ -12,6 +13,12 @@ from meetings.models import Item
 from tests.test_matching import import_meeting
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def the_week_after(monkeypatch):
+    """These minutes are of January 2022: the next meeting is asked for that week."""
+    monkeypatch.setattr("meetings.next_minutes.today", lambda: dt.date(2022, 1, 13))
 
 
 def next_agenda(team):
@@ -68,3 +75,12 @@ def test_an_unknown_team_is_a_clear_error():
 
     with pytest.raises(CommandError, match="no team 'kraft' \\(teams: community\\)"):
         next_agenda("kraft")
+
+
+def test_a_team_that_last_met_long_ago_has_its_next_minutes_after_today(monkeypatch):
+    import_meeting("2022-01-05", ["RD: Arrange meetings"])
+    import_meeting("2022-01-12", ["RD: Arrange meetings"])
+    # Weekly, last on 12 Jan 2022: a year on, the next is the first Wednesday from today.
+    monkeypatch.setattr("meetings.next_minutes.today", lambda: dt.date(2023, 1, 13))
+
+    assert "datetime: 2023-01-18" in next_agenda("community")

@@ -1,12 +1,11 @@
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.http import require_safe
 
 from meetings.charts import team_charts
 from meetings.models import Item, Team
-from meetings.next_minutes import next_date, next_minutes
+from meetings.next_minutes import next_minutes, upcoming_date
 from meetings.views.common import paginate, partial_wanted, reader_required, render_page
 
 
@@ -34,7 +33,7 @@ def next_meeting(request, slug):
     """The team's next minutes, started: its open items by owner, to copy or download."""
     team = get_object_or_404(Team, slug=slug)
     markdown = next_minutes(team, base_url=request.build_absolute_uri("/").rstrip("/"))
-    when = next_date(team) or timezone.localdate()
+    when = upcoming_date(team)
     file_name = f"{team.slug}-{when.isoformat()}.md"
     if request.GET.get("format") == "md":
         response = HttpResponse(markdown, content_type="text/markdown; charset=utf-8")
