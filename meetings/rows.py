@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from html import escape
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import timesince_filter
@@ -76,6 +76,11 @@ class Urls:
 
     def person(self, slug):
         return self._build("meetings:person", slug)
+
+    def items(self, **query):
+        if "items" not in self._patterns:
+            self._patterns["items"] = reverse("meetings:items")
+        return f"{self._patterns['items']}?{urlencode(query)}"
 
 
 @lru_cache(maxsize=4096)
@@ -347,4 +352,22 @@ def mention_html(mention, meeting, urls, *, form=None, source=""):
         "</p>\n</div>\n"
         f"{status_html(item, urls, form=form)}\n"
         "</li>"
+    )
+
+
+def person_row_html(person, urls):
+    """A person as a row of the people list: handle, name, open items owned by name, and
+    meetings attended (their kept counts)."""
+    handle = escape(person.handle)
+    items = (
+        f'<a href="{escape(urls.items(owner=person.handle))}">{person.open_items}</a>'
+        if person.open_items
+        else "0"
+    )
+    return (
+        f'<tr data-person="{handle}">'
+        f'<td><a href="{urls.person(person.slug)}">{handle}</a></td>'
+        f"<td>{escape(person.name)}</td>"
+        f'<td class="number">{items}</td>'
+        f'<td class="number">{person.meetings_attended}</td></tr>'
     )

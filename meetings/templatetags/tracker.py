@@ -90,6 +90,13 @@ def mention_rows(context, mentions, meeting):
 
 
 @register.simple_tag(takes_context=True)
+def person_rows(context, people):
+    """The rows of the people list (``rows.person_row_html``)."""
+    urls = _urls(context)
+    return mark_safe("\n".join(rows.person_row_html(person, urls) for person in people))
+
+
+@register.simple_tag(takes_context=True)
 def item_owners(context, item):
     return mark_safe(rows.owners_html(item, _urls(context)))
 

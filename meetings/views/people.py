@@ -32,7 +32,8 @@ def people(request):
     query = filterset.form.cleaned_data.get("q") or ""
     if request.GET.get("format") == "csv":
         return roster_csv(everyone)
-    context = {"page": paginate(request, everyone, per_page=PEOPLE_PER_PAGE), "query": query}
+    shown = everyone.only("handle", "name", "slug", "open_items", "meetings_attended")
+    context = {"page": paginate(request, shown, per_page=PEOPLE_PER_PAGE), "query": query}
     return render(request, "meetings/people.html", context)
 
 
