@@ -137,6 +137,15 @@ class Row:
     status_version = models.Item.status_version
 
 
+@dataclass(frozen=True)
+class Said:
+    """An item as a meeting wrote it: the line and words of its mention, and its row."""
+
+    line: int
+    text: str
+    item: Row
+
+
 def read(items):
     """The rows of ``items`` read as values (``Item.objects.for_rows()``), with their
     owners and teams in two queries."""
@@ -338,7 +347,7 @@ def mention_html(mention, meeting, urls, *, form=None, source=""):
     item = mention.item
     pk = item.pk
     since = ""
-    if item.raised < meeting.date and item.is_open:
+    if item.raised < meeting.date and item.kind == Item.Kind.ACTION and item.status in STILL_OPEN:
         _, short_date, age = urls.dates(item.raised)
         since = f'· open since <a href="{urls.item(pk)}">{short_date}</a> ({age})\n'
     return (

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from meetings.models import Item, Meeting, Mention, Person
+from meetings.models import Item, Meeting, Mention, Participant, Person
 from tests.helpers import import_text, make_item, make_meeting, make_person, page
 
 pytestmark = pytest.mark.django_db
@@ -165,6 +165,24 @@ def test_the_meeting_page_renders_the_minutes(reader, owner, teammate):
     assert "Work on PRs for the 0.7 release" in html
     assert "<h2>Decisions</h2>" in html
     assert "We meet next on Wednesday." in html
+
+
+def test_the_meeting_page_writes_who_was_there_in_order_and_a_name_of_no_one_as_written(
+    reader, owner, teammate
+):
+    meeting = import_text(MINUTES.replace("      - TomK", "      - TomK\n      - Zed")).meeting
+    Participant.objects.filter(meeting=meeting, name="Zed").update(person=None)
+
+    html = page(reader.get(f"/meetings/{meeting.pk}/"))
+
+    participants = html[html.index('class="participants"') :]
+    participants = participants[: participants.index("</p>")]
+    assert participants.index("MariaP") < participants.index("TomK") < participants.index("Zed")
+    assert '<a href="/people/mariap/">MariaP</a>' in participants
+    assert '<span class="owner-unresolved" title="not matched to a person yet">Zed</span>' in (
+        participants
+    )
+    assert 'href=""' not in participants
 
 
 def test_the_meeting_page_shows_the_live_status_and_owners_of_its_items(reader, owner, teammate):

@@ -2,7 +2,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from meetings import forms, markdown, rows, search
+from meetings import forms, markdown, minutes_html, rows, search
 
 register = template.Library()
 
@@ -85,6 +85,30 @@ def mention_rows(context, mentions, meeting):
                 m, meeting, urls, form=form, source=source_link(meeting, m.line) if linked else ""
             )
             for m in mentions
+        )
+    )
+
+
+@register.simple_tag(takes_context=True)
+def minutes_participants(context, meeting):
+    """Who was at a meeting (``minutes_html``)."""
+    return mark_safe(minutes_html.participants_html(meeting, _urls(context)))
+
+
+@register.simple_tag(takes_context=True)
+def minutes_body(context, meeting):
+    """A meeting's agenda and discussions (``minutes_html``)."""
+    agenda = minutes_html.agenda_html(meeting)
+    return mark_safe(f"{agenda}\n{minutes_html.discussions_html(meeting, _urls(context))}")
+
+
+@register.simple_tag
+def minutes_decisions(decisions, meeting):
+    """A meeting's decisions (``minutes_html``), linked to their lines when the source is."""
+    linked = bool(meeting.source_url())
+    return mark_safe(
+        minutes_html.decisions_html(
+            decisions, lambda line: source_link(meeting, line) if linked else ""
         )
     )
 

@@ -1,20 +1,11 @@
-from django.db.models import OuterRef, Prefetch
+from django.db.models import OuterRef
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from meetings import rows
 from meetings.filters import MeetingFilter
-from meetings.models import (
-    Item,
-    Meeting,
-    Mention,
-    Owner,
-    Participant,
-    Speaker,
-    Statement,
-    Topic,
-)
+from meetings.models import Item, Meeting, Mention
 from meetings.views.common import (
-    BoundedPaginator,
     count_of,
     paginate,
     reader_required,
@@ -38,35 +29,35 @@ def meetings(request):
 @require_safe
 @reader_required
 def meeting(request, pk):
-    statements = Statement.objects.prefetch_related(
-        Prefetch("speakers", queryset=Speaker.objects.select_related("person"))
-    )
     meeting = get_object_or_404(
-        Meeting.objects.select_related("import_log__user__person").prefetch_related(
-            "teams",
-            "agenda",
-            Prefetch("participations", queryset=Participant.objects.select_related("person")),
-            Prefetch(
-                "topics",
-                queryset=Topic.objects.prefetch_related(
-                    Prefetch("statements", queryset=statements)
-                ),
-            ),
-        ),
+        Meeting.objects.select_related("import_log__user__person").defer("text", "warnings"),
         pk=pk,
     )
-    mentions = (
+    teams = list(meeting.teams.all())
+    mentions = list(
         meeting.mentions.filter(removed=False)
-        .select_related("item")
-        .prefetch_related(Prefetch("item__owners", queryset=Owner.objects.select_related("person")))
         .order_by("position")
+        .values_list("item_id", "item__kind", "text", "line", named=True)
     )
+    carried = carried_over(meeting, teams)
+    shown = carried[:CARRIED_OVER_SHOWN]
+    actions = [m for m in mentions if m.item__kind == Item.Kind.ACTION]
+    # The rows of both lists, their owners and teams: three queries.
+    read = Item.objects.for_rows().filter(pk__in=[m.item_id for m in actions] + shown)
+    read = {row.pk: row for row in rows.read(read)}
     context = {
         "meeting": meeting,
-        "actions": [m for m in mentions if m.item.kind == Item.Kind.ACTION],
-        "decisions": [m for m in mentions if m.item.kind == Item.Kind.DECISION],
+        "teams": teams,
+        "actions": [rows.Said(m.line, m.text, read[m.item_id]) for m in actions],
+        "decisions": [m for m in mentions if m.item__kind == Item.Kind.DECISION],
+        "carried_over": [read[pk] for pk in shown],
+        "carried_over_more": len(carried) > len(shown),
+        "carried_over_count": (
+            f"more than {CARRIED_OVER_COUNTED}"
+            if len(carried) > CARRIED_OVER_COUNTED
+            else f"{len(carried):,}"
+        ),
     }
-    context["carried_over"], context["carried_over_count"] = carried_over(meeting)
     return render(request, "meetings/meeting.html", context)
 
 
@@ -76,16 +67,15 @@ CARRIED_OVER_SHOWN = 25
 CARRIED_OVER_COUNTED = 100
 
 
-def carried_over(meeting):
+def carried_over(meeting, teams):
     """The open items of earlier meetings of the same teams that this meeting left unsaid,
-    the oldest 25 of them, and how many there are (a BoundedPaginator: ``count``, ``shown``).
+    oldest first: the ids of the oldest 101 at most (25 are shown, and "more than 100" said).
 
-    Oldest first. The items are open now: one closed since is not listed, even
-    on the page of a meeting from before it was closed.
+    The items are open now: one closed since is not listed, even on the page of a
+    meeting from before it was closed.
     """
-    teams = list(meeting.teams.all())
     if not teams:
-        return [], None
+        return []
     said = Mention.objects.filter(meeting=meeting, removed=False).values("item")
     items = (
         Item.objects.open()
@@ -94,11 +84,5 @@ def carried_over(meeting):
         .exclude(pk__in=said)
         .order_by("raised", "pk")
     )
-    # A team that never closes anything has thousands: the oldest, and how many,
-    # counted up to a bound (BoundedPaginator's), as the lists count.
-    shown = list(items.for_rows()[:CARRIED_OVER_SHOWN])
-    counted = BoundedPaginator(items, CARRIED_OVER_SHOWN)
-    counted.bound = CARRIED_OVER_COUNTED
-    if len(shown) < CARRIED_OVER_SHOWN:
-        counted.count = len(shown)  # all there are: no need to count
-    return shown, counted
+    # A team that never closes anything has thousands: the ids alone, up to the bound.
+    return list(items.values_list("pk", flat=True)[: CARRIED_OVER_COUNTED + 1])
