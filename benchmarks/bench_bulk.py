@@ -60,7 +60,9 @@ def build(count):
         )
         meeting.teams.set([team])
         Participant.objects.bulk_create(
-            Participant(meeting=meeting, person=person, name=person.handle, position=p)
+            Participant(
+                meeting=meeting, person=person, name=person.handle, position=p, date=meeting.date
+            )
             for p, person in enumerate(people)
         )
         meetings.append(meeting)

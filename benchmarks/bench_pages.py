@@ -152,7 +152,13 @@ def build(meetings, items, teams=10, people=200, seed=1):
         team_links.append(Meeting.teams.through(meeting_id=pk, team_id=t + 1))
         for position, person in enumerate(rng.sample(rosters[t], 8)):
             participants.append(
-                Participant(meeting_id=pk, person=person, name=person.handle, position=position)
+                Participant(
+                    meeting_id=pk,
+                    person=person,
+                    name=person.handle,
+                    position=position,
+                    date=date,
+                )
             )
         for position in range(4):
             agenda.append(

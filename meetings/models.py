@@ -436,6 +436,9 @@ class Participant(models.Model):
     )
     name = models.CharField(max_length=limits.NAME, help_text="As written in the minutes.")
     position = models.PositiveIntegerField(default=0)
+    # The meeting's, kept beside the person: their latest meetings are read from an
+    # index, where sorting every meeting they attended grew with the years.
+    date = models.DateField(editable=False)
 
     class Meta:
         # By id, not by the meeting's own ordering, which would join its table.
@@ -443,9 +446,15 @@ class Participant(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "person"], name="participant_once"),
         ]
+        indexes = [models.Index(fields=["person", "-date"], name="participant_person_date_idx")]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if self.date is None:  # added in the meeting's admin page
+            self.date = self.meeting.date
+        super().save(*args, **kwargs)
 
 
 class AgendaItem(models.Model):
@@ -1356,8 +1365,14 @@ class Merge(models.Model):
         )
         moved = self.moved
         Participant.objects.filter(pk__in=moved.get("participants", [])).update(person=source)
+        dropped = moved.get("dropped", [])
+        dates = dict(
+            Meeting.objects.filter(pk__in=[row["meeting_id"] for row in dropped]).values_list(
+                "pk", "date"
+            )
+        )
         Participant.objects.bulk_create(
-            Participant(person=source, **row) for row in moved.get("dropped", [])
+            Participant(person=source, date=dates[row["meeting_id"]], **row) for row in dropped
         )
         Owner.objects.filter(pk__in=moved.get("owners", [])).update(person=source)
         Speaker.objects.filter(pk__in=moved.get("speakers", [])).update(person=source)

@@ -87,7 +87,13 @@ def make_meeting(date="2024-01-10", teams=("core",), participants=(), **fields):
     meeting.teams.set([make_team(name) for name in teams])
     meeting.keep_name()
     Participant.objects.bulk_create(
-        Participant(meeting=meeting, person=person, name=person.handle, position=position)
+        Participant(
+            meeting=meeting,
+            person=person,
+            name=person.handle,
+            position=position,
+            date=meeting.date,
+        )
         for position, person in enumerate(participants)
     )
     return meeting

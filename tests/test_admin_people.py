@@ -1,12 +1,14 @@
 """The admin of who is who: people, aliases, and the maintainers' page of unresolved names."""
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from meetings.models import Alias, Item, Meeting, Owner, Person, Speaker, Team
-from tests.helpers import import_text
+from meetings.models import Alias, Item, Meeting, Owner, Participant, Person, Speaker, Team
+from tests.helpers import import_text, make_meeting
 from tests.test_people import minutes
 
 pytestmark = pytest.mark.django_db
@@ -380,6 +382,55 @@ def test_a_participant_added_in_the_meeting_admin_resolves_the_meetings_names(ad
 
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Owner.objects.get(name="RD").person == radu
+
+
+def test_a_meeting_dated_anew_in_the_admin_moves_in_its_participants_recent_meetings(
+    admin_client,
+):
+    import_text(minutes(["AlexJ"], owners=["AJ"]))
+    meeting = Meeting.objects.get()
+    alex = meeting.participations.get()
+    later = make_meeting("2024-06-05", participants=[alex.person], title="June")
+    assert person_meetings(admin_client, alex.person)[0] == "June"
+
+    response = admin_client.post(
+        reverse("admin:meetings_meeting_change", args=[meeting.pk]),
+        {
+            "source": meeting.source,
+            "file_name": meeting.file_name,
+            "date": "2024-09-04",
+            "teams": [t.pk for t in meeting.teams.all()],
+            "text": meeting.text,
+            "participations-TOTAL_FORMS": "1",
+            "participations-INITIAL_FORMS": "1",
+            "participations-0-id": alex.pk,
+            "participations-0-meeting": meeting.pk,
+            "participations-0-person": alex.person_id,
+            "participations-0-name": alex.name,
+            "participations-0-position": "0",
+            "agenda-TOTAL_FORMS": "0",
+            "agenda-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Meeting.objects.get(pk=meeting.pk).date == dt.date(2024, 9, 4)
+    assert list(Participant.objects.order_by("date").values_list("date", flat=True)) == [
+        later.date,
+        dt.date(2024, 9, 4),
+    ]
+    assert person_meetings(admin_client, alex.person)[1] == "June"
+
+
+def person_meetings(client, person):
+    """The titles of the person page's recent meetings, in order."""
+    html = client.get(person.get_absolute_url()).content.decode()
+    recent = html[html.index("<h2>Recent meetings</h2>") :]
+    recent = recent[: recent.index("</ul>")]
+    return [
+        link.split(">", 1)[1].split("<", 1)[0].split(": ", 1)[-1]
+        for link in recent.split("<a ")[1:]
+    ]
 
 
 # Merging people

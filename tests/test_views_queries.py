@@ -160,8 +160,15 @@ def test_the_team_page_after_a_status_change_reads_no_figures(
     # draw them anew (one query): no figures read while the user waits.
     with django_assert_max_num_queries(10):  # the teams' total is still kept
         html = reader.get("/teams/core/").content.decode()
+    # Visits soon after read them from the process's own memory (charts.OLD seconds).
+    with CaptureQueriesContext(connection) as soon_after:
+        again = reader.get("/teams/core/").content.decode()
 
     assert "0 closed (done or dropped)" in html and "being drawn anew" in html
+    assert "0 closed (done or dropped)" in again and "being drawn anew" in again
+    read = " ".join(query["sql"] for query in soon_after.captured_queries)
+    assert "tracker_cache" not in read and "dbtaskresult" not in read
+    assert len(soon_after.captured_queries) <= 8
 
 
 def test_the_person_page_reads_its_charts_figures_once_a_query_each_then_keeps_them(

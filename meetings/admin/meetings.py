@@ -88,6 +88,8 @@ class MeetingAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         form.instance.keep_name()
+        # Its participants keep its date (Participant.date), which may have changed here.
+        form.instance.participations.update(date=form.instance.date)
         # Participants or teams may have changed: so may who the names are.
         resolve(meetings=[form.instance])
         Ownership.objects.keep(form.instance.mentions.values_list("item", flat=True))

@@ -38,6 +38,10 @@ KEEP = 600
 # A process that asked the worker to draw charts anew asks again after this many
 # seconds if they are still old (its worker stopped, or they changed again).
 DRAWING = 60
+# Old charts, shown while the worker draws them anew, are read from the shared cache
+# once in this many seconds by each process: a busy page does not read them on every
+# visit, and a reload a few seconds on shows the new ones.
+OLD = 5
 
 EVERY_STATUS = [status.value for status in Item.Status]
 CLOSED = [status.value for status in figures.CLOSED]
@@ -93,9 +97,9 @@ def kept(kind, pk, revision, today, small):
     version = [revision, today.isoformat()]
     key = shared_key(kind, pk, small)
     local = f"{key}:{revision}:{today.isoformat()}"
-    html = caches["fragments"].get(local)
-    if html is not None:
-        return mark_safe(html)
+    html = caches["fragments"].get_many([local, f"{local}:old"])
+    if html:
+        return mark_safe(html.get(local) or html[f"{local}:old"])
     drawn = caches["default"].get(key)
     if drawn is None:  # never drawn: the first page to ask waits for them
         drawn = draw_and_keep(kind, pk, small)
@@ -112,6 +116,7 @@ def kept(kind, pk, revision, today, small):
         f"{date_format(when, 'j M Y, H:i')}: they are being drawn anew with the latest "
         "changes; reload in a moment.</p>"
     )
+    caches["fragments"].set(f"{local}:old", note + drawn["html"], OLD)
     return mark_safe(note + drawn["html"])
 
 

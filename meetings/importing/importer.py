@@ -220,6 +220,10 @@ class Importer:
                 continue
             if person is not None:
                 seen.add(person.pk)
-            rows.append(Participant(meeting=meeting, person=person, name=name, position=position))
+            rows.append(
+                Participant(
+                    meeting=meeting, person=person, name=name, position=position, date=meeting.date
+                )
+            )
         Participant.objects.bulk_create(rows)
         return [(row.person, row.name) for row in rows]

@@ -13,7 +13,7 @@ from meetings.charts import person_charts
 from meetings.csvcells import joined, neutralise
 from meetings.filters import PersonFilter
 from meetings.forms import DigestForm
-from meetings.models import Item, Owner, Ownership, Participant, Person, Speaker
+from meetings.models import Item, Meeting, Owner, Ownership, Participant, Person, Speaker
 from meetings.people.lookup import named
 from meetings.views.accounts import NEW_API_TOKEN
 from meetings.views.common import own_person, paginate, partial_wanted, reader_required, render_page
@@ -97,7 +97,10 @@ def person(request, slug):
     context = {
         "person": person,
         "page": paginate(request, shown, counted=Ownership.objects.open_of(person)),
-        "meetings": person.meetings.prefetch_related("teams").order_by("-date")[:10],
+        # Read newest first from the participants' index (Participant.date).
+        "meetings": Meeting.objects.filter(participations__person=person)
+        .order_by("-participations__date", "-pk")
+        .only("date", "title", "name", "source")[:10],
         # "Select all" of the bulk form: the same items, as the items list's filter.
         "bulk_filter": urlencode({"owner": person.handle}),
         "empty": "No open items.",

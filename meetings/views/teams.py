@@ -17,7 +17,7 @@ def team(request, slug):
     context = {
         "team": team,
         "page": paginate(request, shown, counted=team.open_items),
-        "meetings": team.meetings.order_by("-date")[:5],
+        "meetings": team.meetings.order_by("-date").only("date", "title", "name", "source")[:5],
         # "Select all" of the bulk form: the same items, as the items list's filter.
         "bulk_filter": urlencode({"team": team.slug}),
         "empty": "No open items. Well done.",
