@@ -41,6 +41,7 @@ from meetings.models import (
     Ownership,
     Participant,
     Person,
+    Team,
     free_handle,
 )
 from meetings.names import Kind, Spelling, name_key, spelling, words
@@ -329,7 +330,8 @@ def learn(*, resolve_names=True) -> Learned:
             claimed.add(human.person.pk)
             for other in records:
                 if other.pk != human.person.pk and other.pk not in claimed:
-                    learned.merged.append(merge(other, human.person, reason="learned"))
+                    merged = merge(other, human.person, reason="learned", counts=False)
+                    learned.merged.append(merged)
                     claimed.add(other.pk)
                     by_key.pop(other.key, None)
             _name(human, by_key)
@@ -352,6 +354,8 @@ def learn(*, resolve_names=True) -> Learned:
         Ownership.objects.keep(group_owned.values_list("pk", flat=True))
         learned.removed = _remove_nobodies(set(claimed))
         Person.objects.all().keep_counts()
+        if learned.merged:  # who holds the teams' items is on their charts
+            Team.objects.all().keep_counts()
 
     if resolve_names:
         learned.resolved = resolve(directory=Directory.load())
@@ -491,8 +495,12 @@ def _remove_nobodies(keep):
     return gone.delete()[1].get("meetings.Person", 0)
 
 
-def merge(source, target, *, user=None, reason="") -> Merge:
-    """Everything of ``source`` becomes ``target``'s; recorded so that it can be undone."""
+def merge(source, target, *, user=None, reason="", counts=True) -> Merge:
+    """Everything of ``source`` becomes ``target``'s; recorded so that it can be undone.
+
+    Without ``counts``, the caller keeps the counts of the people and teams once it
+    has merged all it merges (``learn``).
+    """
     from meetings.models import Owner, Speaker
 
     with transaction.atomic():
@@ -532,6 +540,7 @@ def merge(source, target, *, user=None, reason="") -> Merge:
             target.user_id = user_id
             target.save(update_fields=["user"])
         source.delete()
-        Ownership.objects.keep(owned)
-        Person.objects.filter(pk=target.pk).keep_counts()
+        Ownership.objects.keep(owned, counts=counts)
+        if counts:
+            Person.objects.filter(pk=target.pk).keep_counts()
     return record
