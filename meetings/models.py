@@ -860,6 +860,9 @@ class Item(models.Model):
             models.Index(fields=["meeting", "kind"], name="item_meeting_idx"),
             # Matching: open items raised lately.
             models.Index(fields=["status", "last_raised"], name="item_status_last_raised_idx"),
+            # Matching: a team's items raised lately, whatever their status (a line may
+            # reopen one), read by date rather than among every action item.
+            models.Index(fields=["kind", "last_raised"], name="item_kind_last_raised_idx"),
         ]
 
     def __str__(self):
