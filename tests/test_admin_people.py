@@ -356,27 +356,15 @@ def test_a_participant_added_in_the_meeting_admin_resolves_the_meetings_names(ad
     assert Owner.objects.get(name="RD").person is None
     alex = meeting.participations.get()
 
-    response = admin_client.post(
-        reverse("admin:meetings_meeting_change", args=[meeting.pk]),
+    response = change_meeting(
+        admin_client,
+        meeting,
+        [alex],
         {
-            "source": meeting.source,
-            "file_name": meeting.file_name,
-            "date": meeting.date.isoformat(),
-            "teams": [t.pk for t in meeting.teams.all()],
-            "text": meeting.text,
-            "participations-TOTAL_FORMS": "2",
-            "participations-INITIAL_FORMS": "1",
-            "participations-0-id": alex.pk,
-            "participations-0-meeting": meeting.pk,
-            "participations-0-person": alex.person_id,
-            "participations-0-name": alex.name,
-            "participations-0-position": "0",
             "participations-1-meeting": meeting.pk,
             "participations-1-person": radu.pk,
             "participations-1-name": "RaduDinu",
             "participations-1-position": "1",
-            "agenda-TOTAL_FORMS": "0",
-            "agenda-INITIAL_FORMS": "0",
         },
     )
 
@@ -393,25 +381,7 @@ def test_a_meeting_dated_anew_in_the_admin_moves_in_its_participants_recent_meet
     later = make_meeting("2024-06-05", participants=[alex.person], title="June")
     assert person_meetings(admin_client, alex.person)[0] == "June"
 
-    response = admin_client.post(
-        reverse("admin:meetings_meeting_change", args=[meeting.pk]),
-        {
-            "source": meeting.source,
-            "file_name": meeting.file_name,
-            "date": "2024-09-04",
-            "teams": [t.pk for t in meeting.teams.all()],
-            "text": meeting.text,
-            "participations-TOTAL_FORMS": "1",
-            "participations-INITIAL_FORMS": "1",
-            "participations-0-id": alex.pk,
-            "participations-0-meeting": meeting.pk,
-            "participations-0-person": alex.person_id,
-            "participations-0-name": alex.name,
-            "participations-0-position": "0",
-            "agenda-TOTAL_FORMS": "0",
-            "agenda-INITIAL_FORMS": "0",
-        },
-    )
+    response = change_meeting(admin_client, meeting, [alex], {"date": "2024-09-04"})
 
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Meeting.objects.get(pk=meeting.pk).date == dt.date(2024, 9, 4)
@@ -420,6 +390,31 @@ def test_a_meeting_dated_anew_in_the_admin_moves_in_its_participants_recent_meet
         dt.date(2024, 9, 4),
     ]
     assert person_meetings(admin_client, alex.person)[1] == "June"
+
+
+def change_meeting(client, meeting, participants, changes):
+    """Post the meeting's admin page: as it is, its ``participants`` kept, and ``changes``
+    (a field's new value, or a new participant's ``participations-N-...`` fields)."""
+    form = {
+        "source": meeting.source,
+        "file_name": meeting.file_name,
+        "date": meeting.date.isoformat(),
+        "teams": [t.pk for t in meeting.teams.all()],
+        "text": meeting.text,
+        "participations-INITIAL_FORMS": str(len(participants)),
+        "agenda-TOTAL_FORMS": "0",
+        "agenda-INITIAL_FORMS": "0",
+    }
+    for n, participant in enumerate(participants):
+        form[f"participations-{n}-id"] = participant.pk
+        form[f"participations-{n}-meeting"] = meeting.pk
+        form[f"participations-{n}-person"] = participant.person_id
+        form[f"participations-{n}-name"] = participant.name
+        form[f"participations-{n}-position"] = str(participant.position)
+    form.update(changes)
+    added = {key.split("-")[1] for key in changes if key.startswith("participations-")}
+    form["participations-TOTAL_FORMS"] = str(len(participants) + len(added))
+    return client.post(reverse("admin:meetings_meeting_change", args=[meeting.pk]), form)
 
 
 def person_meetings(client, person):
