@@ -1,8 +1,11 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from meetings.models import Item, Meeting, Mention, Participant, Person
+from meetings.views.common import BoundedPaginator
 from tests.helpers import import_text, make_item, make_meeting, make_person, page
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +72,23 @@ def test_home_lists_my_newest_items_first_and_says_how_many_there_are(reader, ow
     assert "Oldest" not in html
     assert "The newest 2, first raised most recently first." in html
     assert "All 3 in the list" in html
+
+
+def test_home_counts_my_items_up_to_the_lists_bound_from_the_kept_ownership(
+    reader, owner, monkeypatch
+):
+    monkeypatch.setattr(BoundedPaginator, "bound", 2)
+    meeting = make_meeting(participants=[owner])
+    for text in ["One", "Two", "Three"]:
+        make_item(text, meeting, owners=[owner])
+
+    with CaptureQueriesContext(connection) as queries:
+        html = page(reader.get("/"))
+
+    assert 'Your open items <span class="count">(more than 2)</span>' in html
+    assert "All of them in the list" in html
+    count = next(q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"])
+    assert "meetings_ownership" in count and "meetings_item" not in count
 
 
 def test_home_shows_recent_meetings_and_open_items_per_team(reader, owner):

@@ -6,25 +6,31 @@ from meetings.charts import person_charts
 from meetings.forms import ClaimPersonForm
 from meetings.models import Claim, Item, Meeting, Ownership, Team
 from meetings.views.claims import claim_guess, pending_claim
-from meetings.views.common import linked_person, reader_required
+from meetings.views.common import BoundedPaginator, linked_person, reader_required
 
 
 @require_safe
 @reader_required
 def home(request):
     person = linked_person(request.user)
-    mine, count = None, 0
+    mine, count = None, None
     if person:
         # Newest first, as the items list: what the last meetings asked of them.
         mine = Item.objects.open_owned_by(person, newest_first=True).for_rows()
-        count = Ownership.objects.open_of(person).count()  # from the index alone
+        # Counted from the index alone, as the lists count: up to 1,000.
+        count = BoundedPaginator(
+            mine, settings.TRACKER_PAGE_SIZE, Ownership.objects.open_of(person)
+        )
     waiting = None
     if request.user.is_authenticated and person is None:
         waiting = pending_claim(request.user)
     context = {
         "person": person,
         "mine": mine[: settings.TRACKER_PAGE_SIZE] if mine is not None else None,
-        "mine_count": count,
+        "mine_count": count.shown if count else 0,
+        # More than the page shows; more than the count goes up to.
+        "mine_more": count is not None and count.count > settings.TRACKER_PAGE_SIZE,
+        "mine_uncounted": count is not None and count.more,
         # Their person page's charts, small.
         "charts": person_charts(person, small=True) if person else None,
         "waiting": waiting,
