@@ -39,7 +39,7 @@ def meeting(request, pk):
         .order_by("position")
         .values_list("item_id", "item__kind", "text", "line", named=True)
     )
-    carried = carried_over(meeting, teams)
+    carried = carried_over(meeting, teams, said=[m.item_id for m in mentions])
     shown = carried[:CARRIED_OVER_SHOWN]
     actions = [m for m in mentions if m.item__kind == Item.Kind.ACTION]
     # The rows of both lists, their owners and teams: three queries.
@@ -67,16 +67,16 @@ CARRIED_OVER_SHOWN = 25
 CARRIED_OVER_COUNTED = 100
 
 
-def carried_over(meeting, teams):
-    """The open items of earlier meetings of the same teams that this meeting left unsaid,
-    oldest first: the ids of the oldest 101 at most (25 are shown, and "more than 100" said).
+def carried_over(meeting, teams, said):
+    """The open items of earlier meetings of the same teams that this meeting left unsaid
+    (``said``: the ids of the items it writes), oldest first: the ids of the oldest 101 at
+    most (25 are shown, and "more than 100" said).
 
     The items are open now: one closed since is not listed, even on the page of a
     meeting from before it was closed.
     """
     if not teams:
         return []
-    said = Mention.objects.filter(meeting=meeting, removed=False).values("item")
     items = (
         Item.objects.open()
         .in_minutes()
