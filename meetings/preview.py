@@ -159,7 +159,8 @@ class Reader:
 
         stand_in = meeting or Meeting(pk=NOT_SAVED, date=minutes.date)
         actions = [line for line in new if line.kind == Item.Kind.ACTION]
-        found = Matcher(stand_in, saved, resolver).match(actions) if actions and saved else []
+        matcher = Matcher(stand_in, saved, resolver, written=[m.item_id for m in old])
+        found = matcher.match(actions) if actions and saved else []
         matches = {line.position: f.match for line, f in zip(actions, found, strict=False)}
         for line in new:
             match = matches.get(line.position)

@@ -80,7 +80,8 @@ def write_items(meeting, teams, minutes, result, resolver):
 
     actions = [line for line in new if line.kind == Item.Kind.ACTION]
     if actions:
-        found = Matcher(meeting, teams, resolver).match(actions)
+        written = [mention.item_id for mention in old]
+        found = Matcher(meeting, teams, resolver, written=written).match(actions)
         for line, guess in zip(actions, found, strict=True):
             line.match, line.weaker = guess.match, guess.weaker
     repeated = [line for line in new if line.match]

@@ -120,8 +120,11 @@ def worth_comparing(task, mine, earlier, weights):
 class Matcher:
     """Finds, for the new action items of one meeting, the open items they raise again."""
 
-    def __init__(self, meeting, teams, resolver=None):
+    def __init__(self, meeting, teams, resolver=None, *, written=()):
         self.meeting = meeting
+        # The items this meeting's minutes write already (a file imported again): not
+        # earlier items of its lines.
+        self.written = set(written)
         self.team_ids = [team.pk for team in teams]
         self.resolver = resolver
         self.auto = settings.MATCH_AUTO_SCORE
@@ -281,8 +284,7 @@ class Matcher:
             recent = recent.filter(
                 Q(owners__key__in=keys) | Q(owners__person__in=people) | Q(owners=None)
             )
-        # Not the items this meeting's minutes write already (a file imported again).
-        recent = {item.pk: item for item in recent.exclude(mentions__meeting=meeting).order_by()}
+        recent = {item.pk: item for item in recent.order_by() if item.pk not in self.written}
         urls = {url for task in tasks for url in task.links}
         linked, by_link = set(), []
         if urls:
