@@ -27,6 +27,12 @@ def render(text):
     return mark_safe(_render(text, tuple(org.casefold() for org in settings.TRACKER_GITHUB_ORGS)))
 
 
+def inline(text):
+    """A one-line minutes text (a meeting's location) as HTML with no paragraph, marked safe."""
+    orgs = tuple(org.casefold() for org in settings.TRACKER_GITHUB_ORGS)
+    return mark_safe(_markdown.renderInline(text, {"home_orgs": orgs}))
+
+
 def plain(text):
     """A minutes text as plain words: for titles and messages, where markup would show."""
     return " ".join(html.unescape(strip_tags(render(text))).split())

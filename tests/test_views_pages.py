@@ -205,6 +205,21 @@ def test_the_meeting_page_writes_who_was_there_in_order_and_a_name_of_no_one_as_
     assert 'href=""' not in participants
 
 
+def test_the_meeting_page_writes_its_location_as_the_minutes_mark_it_up(reader):
+    meeting = make_meeting(
+        location="Online, Discord (https://example.org/chat), the `#office` channel <b>4</b>"
+    )
+
+    html = page(reader.get(f"/meetings/{meeting.pk}/"))
+
+    location = html[html.index('class="location"') :]
+    location = location[: location.index("</span>")]
+    assert '<a href="https://example.org/chat">https://example.org/chat</a>' in location
+    assert "<code>#office</code>" in location
+    assert "&lt;b&gt;4&lt;/b&gt;" in location and "<b>" not in location
+    assert "<p>" not in location
+
+
 def test_the_meeting_page_shows_the_live_status_and_owners_of_its_items(reader, owner, teammate):
     meeting = import_text(MINUTES).meeting
     item = Item.objects.get(text="Arrange meetings")

@@ -16,6 +16,12 @@ def markdown_filter(text):
     return markdown.render(text or "")
 
 
+@register.filter(name="markdown_inline")
+def markdown_inline_filter(text):
+    """A one-line minutes text as safe HTML, as ``markdown`` but with no paragraph."""
+    return markdown.inline(text or "")
+
+
 @register.filter(name="plain")
 def plain_filter(text):
     return markdown.plain(text)
