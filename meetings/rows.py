@@ -364,6 +364,13 @@ def mention_html(mention, meeting, urls, *, form=None, source=""):
     )
 
 
+def meeting_link_html(meeting, urls):
+    """A meeting in a list of recent ones: "12 Jan 2024: its title", or the name it is
+    called by (which says the date)."""
+    when = f"{urls.dates(meeting.date)[1]}: " if meeting.title else ""
+    return f'<li><a href="{urls.meeting(meeting.pk)}">{when}{escape(str(meeting))}</a></li>'
+
+
 def person_row_html(person, urls):
     """A person as a row of the people list: handle, name, open items owned by name, and
     meetings attended (their kept counts)."""

@@ -120,6 +120,13 @@ def minutes_decisions(decisions, meeting):
 
 
 @register.simple_tag(takes_context=True)
+def meeting_links(context, meetings):
+    """A list of recent meetings, each linked (``rows.meeting_link_html``)."""
+    urls = _urls(context)
+    return mark_safe("".join(rows.meeting_link_html(meeting, urls) for meeting in meetings))
+
+
+@register.simple_tag(takes_context=True)
 def person_rows(context, people):
     """The rows of the people list (``rows.person_row_html``)."""
     urls = _urls(context)

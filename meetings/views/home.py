@@ -41,7 +41,7 @@ def home(request):
         ),
         # Maintainers learn here that someone waits for their answer.
         "pending_claims": Claim.objects.pending().count() if request.user.is_staff else 0,
-        "meetings": Meeting.objects.prefetch_related("teams")[:10],
+        "meetings": Meeting.objects.only("date", "title", "name", "source")[:10],
         # Each team's open items are a kept count (Team.open_items).
         "teams": Team.objects.all(),
     }
