@@ -24,13 +24,16 @@ ALLOWED_SCHEMES = ("http://", "https://", "mailto:")
 
 def render(text):
     """The HTML for a minutes text, marked safe."""
-    return mark_safe(_render(text, tuple(org.casefold() for org in settings.TRACKER_GITHUB_ORGS)))
+    return mark_safe(_render(text, _home_orgs()))
 
 
 def inline(text):
     """A one-line minutes text (a meeting's location) as HTML with no paragraph, marked safe."""
-    orgs = tuple(org.casefold() for org in settings.TRACKER_GITHUB_ORGS)
-    return mark_safe(_markdown.renderInline(text, {"home_orgs": orgs}))
+    return mark_safe(_markdown.renderInline(text, {"home_orgs": _home_orgs()}))
+
+
+def _home_orgs():
+    return tuple(org.casefold() for org in settings.TRACKER_GITHUB_ORGS)
 
 
 def plain(text):

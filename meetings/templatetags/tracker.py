@@ -83,16 +83,20 @@ def item_rows(context, items, group=""):
 @register.simple_tag(takes_context=True)
 def mention_rows(context, mentions, meeting):
     """The action items of a meeting's page (``rows.mention_html``)."""
-    urls, form = _urls(context), _status_form(context)
-    linked = bool(meeting.source_url())
+    urls, form, source = _urls(context), _status_form(context), _line_source(meeting)
     return mark_safe(
         "\n".join(
-            rows.mention_html(
-                m, meeting, urls, form=form, source=source_link(meeting, m.line) if linked else ""
-            )
-            for m in mentions
+            rows.mention_html(m, meeting, urls, form=form, source=source(m.line)) for m in mentions
         )
     )
+
+
+def _line_source(meeting):
+    """A line's link to the minutes' repository (``source_link``), or "" for every line
+    when MINUTES_SOURCE_URL gives none."""
+    if not meeting.source_url():
+        return lambda line: ""
+    return lambda line: source_link(meeting, line)
 
 
 @register.simple_tag(takes_context=True)
@@ -111,12 +115,7 @@ def minutes_body(context, meeting):
 @register.simple_tag
 def minutes_decisions(decisions, meeting):
     """A meeting's decisions (``minutes_html``), linked to their lines when the source is."""
-    linked = bool(meeting.source_url())
-    return mark_safe(
-        minutes_html.decisions_html(
-            decisions, lambda line: source_link(meeting, line) if linked else ""
-        )
-    )
+    return mark_safe(minutes_html.decisions_html(decisions, _line_source(meeting)))
 
 
 @register.simple_tag(takes_context=True)

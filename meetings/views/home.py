@@ -13,12 +13,12 @@ from meetings.views.common import BoundedPaginator, linked_person, reader_requir
 @reader_required
 def home(request):
     person = linked_person(request.user)
-    mine, count = None, None
+    mine, counted = None, None
     if person:
         # Newest first, as the items list: what the last meetings asked of them.
         mine = Item.objects.open_owned_by(person, newest_first=True).for_rows()
         # Counted from the index alone, as the lists count: up to 1,000.
-        count = BoundedPaginator(
+        counted = BoundedPaginator(
             mine, settings.TRACKER_PAGE_SIZE, Ownership.objects.open_of(person)
         )
     waiting = None
@@ -27,10 +27,7 @@ def home(request):
     context = {
         "person": person,
         "mine": mine[: settings.TRACKER_PAGE_SIZE] if mine is not None else None,
-        "mine_count": count.shown if count else 0,
-        # More than the page shows; more than the count goes up to.
-        "mine_more": count is not None and count.count > settings.TRACKER_PAGE_SIZE,
-        "mine_uncounted": count is not None and count.more,
+        "mine_counted": counted,
         # Their person page's charts, small.
         "charts": person_charts(person, small=True) if person else None,
         "waiting": waiting,
