@@ -7,7 +7,6 @@ part is one query of the columns shown, written once, as ``rows`` writes an
 item's row.
 """
 
-from collections import defaultdict
 from html import escape
 
 from meetings import markdown, models
@@ -51,42 +50,61 @@ def agenda_html(meeting):
 
 
 def discussions_html(meeting, urls):
-    """Each topic with its statements, each statement with who said it."""
-    speakers = defaultdict(list)
-    for statement_id, name, is_group, handle, slug in (
-        models.Speaker.objects.filter(statement__topic__meeting=meeting)
-        .order_by("statement_id", "position")
-        .values_list("statement_id", "name", "is_group", "person__handle", "person__slug")
-    ):
-        if handle is not None:
-            said = f'<a href="{urls.person(slug)}" title="{escape(handle)}">{escape(name)}</a>'
-        elif is_group:
-            said = f'<span class="owner-group">{escape(name)}</span>'
-        else:
-            said = f"<span>{escape(name)}</span>"
-        speakers[statement_id].append(said)
-    topics = {}  # by id, in order: a topic with no statements is shown too
-    for topic_id, title, topic_line, statement_id, text, line in (
+    """Each topic with its statements, each statement with who said it: one query, a row
+    per speaker (a statement said by two comes twice)."""
+    topics = {}  # by id, in order: its opening tag and heading, its statements' ids
+    statements = {}  # by id: [who said it, text, line]
+    for topic_id, title, topic_line, statement_id, text, line, *speaker in (
         models.Topic.objects.filter(meeting=meeting)
-        .order_by("position", "statements__position")
-        .values_list("pk", "title", "line", "statements", "statements__text", "statements__line")
+        .order_by("position", "statements__position", "statements__speakers__position")
+        .values_list(
+            "pk",
+            "title",
+            "line",
+            "statements",
+            "statements__text",
+            "statements__line",
+            "statements__speakers__name",
+            "statements__speakers__is_group",
+            "statements__speakers__person__handle",
+            "statements__speakers__person__slug",
+        )
     ):
         if topic_id not in topics:
             where = f' id="L{topic_line}"' if topic_line else ""
             heading = f"<h3>{escape(title)}</h3>" if title else ""
-            topics[topic_id] = [f'<section class="topic"{where}>{heading}']
+            topics[topic_id] = (f'<section class="topic"{where}>{heading}', [])
         if statement_id is None:
             continue
-        who = speakers.get(statement_id)
-        said = f'<span class="speakers">{"/".join(who)}:</span>\n' if who else ""
-        topics[topic_id].append(
-            f'<div class="statement" id="L{line}">\n{said}'
-            f'<div class="md">{markdown.render(text)}</div>\n</div>'
-        )
+        if statement_id not in statements:
+            statements[statement_id] = [[], text, line]
+            topics[topic_id][1].append(statement_id)
+        name, is_group, handle, slug = speaker
+        if name is not None:
+            statements[statement_id][0].append(_speaker_html(name, is_group, handle, slug, urls))
     if not topics:
         return ""
-    sections = "\n".join("\n".join(parts) + "\n</section>" for parts in topics.values())
+    sections = "\n".join(
+        "\n".join([opening, *(_statement_html(*statements[pk]) for pk in ids), "</section>"])
+        for opening, ids in topics.values()
+    )
     return f'<section class="discussions">\n<h2>Discussions</h2>\n{sections}\n</section>'
+
+
+def _speaker_html(name, is_group, handle, slug, urls):
+    if handle is not None:
+        return f'<a href="{urls.person(slug)}" title="{escape(handle)}">{escape(name)}</a>'
+    if is_group:
+        return f'<span class="owner-group">{escape(name)}</span>'
+    return f"<span>{escape(name)}</span>"
+
+
+def _statement_html(speakers, text, line):
+    said = f'<span class="speakers">{"/".join(speakers)}:</span>\n' if speakers else ""
+    return (
+        f'<div class="statement" id="L{line}">\n{said}'
+        f'<div class="md">{markdown.render(text)}</div>\n</div>'
+    )
 
 
 def decisions_html(decisions, source_link):

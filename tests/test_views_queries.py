@@ -103,9 +103,9 @@ def test_the_meeting_page_costs_the_same_at_10_and_200_rows(
 ):
     # One of them once in five minutes: the teams' open items, to choose how to read
     # the items carried over (Team.hold_many_open_items). A query for each part of the
-    # minutes (participants, agenda, topics and statements, speakers), the mentions, the
-    # ids carried over, and the rows of both lists with their owners and teams.
-    with django_assert_max_num_queries(15):
+    # minutes (participants, agenda, topics with their statements and speakers), the
+    # mentions, the ids carried over, and the rows of both lists with their owners and teams.
+    with django_assert_max_num_queries(14):
         response = reader.get(f"/meetings/{world.pk}/")
 
     html = response.content.decode()
