@@ -29,9 +29,10 @@ def meetings(request):
 @require_safe
 @reader_required
 def meeting(request, pk):
+    # Who uploaded the minutes is shown to maintainers only: the others' page joins less.
+    log = "import_log__user__person" if request.user.is_staff else "import_log"
     meeting = get_object_or_404(
-        Meeting.objects.select_related("import_log__user__person").defer("text", "warnings"),
-        pk=pk,
+        Meeting.objects.select_related(log).defer("text", "warnings"), pk=pk
     )
     teams = list(meeting.teams.all())
     mentions = list(
