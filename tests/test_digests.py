@@ -206,10 +206,19 @@ def test_a_person_chooses_how_often_on_their_page(client, maria, tom):
     assert "A mail to maria@example.org of your open items" in body
     assert re.search(r'value="week"[^>]* checked>', body)
 
+    assert "The last went out" not in body
+
     response = client.post(f"/people/{maria.slug}/digest/", {"digest": "meeting"}, follow=True)
 
     assert "Your digest: before each meeting of my teams." in page(response)
     assert Person.objects.get(pk=maria.pk).digest == DigestEvery.MEETING
+    assert re.search(r'value="meeting"[^>]* checked>', page(response))
+    assert not re.search(r'value="week"[^>]* checked>', page(response))
+    # The latest digest sent, of several.
+    for day in (2, 9):
+        sent = timezone.make_aware(dt.datetime(2026, 11, day, 7, 30))
+        Digest.objects.create(person=maria, period=f"p{day}", sent=sent, open_items=1, changes=0)
+    assert "The last went out on 9 Nov 2026, 07:30." in page(client.get(f"/people/{maria.slug}/"))
     # Nobody else's page offers it, and nobody else may change it.
     assert "Your digest" not in page(client.get(f"/people/{tom.slug}/"))
     assert client.post(f"/people/{tom.slug}/digest/", {"digest": "never"}).status_code == 403

@@ -110,7 +110,7 @@ def person(request, slug):
         context["charts"] = person_charts(person)
         if request.user.is_authenticated and person.user_id == request.user.pk:
             context["digest_form"] = DigestForm(instance=person)
-            context["last_digest"] = person.digests.first()
+            context["last_digest_sent"] = person.digests.values_list("sent", flat=True).first()
             # A token just made (accounts.api_token): shown this once.
             context["new_api_token"] = request.session.pop(NEW_API_TOKEN, None)
     return render_page(request, "meetings/person.html", "meetings/_item_page.html", context)
