@@ -995,14 +995,15 @@ class Owner(NameRef):
 
 
 class OwnershipQuerySet(models.QuerySet):
-    def keep(self, items, *, counts=True):
+    def keep(self, items, *, counts=True, new=()):
         """Bring the kept ownership of ``items`` (item ids) in step with their owners.
 
         Every path that changes who owns an item calls it: the import, who-is-who
         (resolving, learning, merging), a correction, linking and splitting.
         The counts of the people and teams concerned are kept again too, unless
         ``counts`` is false (an import counts once at the end of its run).
-        Returns the ids of the people whose items changed.
+        ``new``: those of ``items`` just made, of whom nothing is kept yet to read
+        or remove (most of an import's). Returns the ids of the people whose items changed.
         """
         ids = list(set(items))
         if not ids:
@@ -1037,9 +1038,12 @@ class OwnershipQuerySet(models.QuerySet):
             for meeting_id, person_id in attended.values_list("meeting", "person"):
                 for item_id in meeting_items[meeting_id]:
                     rows.setdefault((person_id, item_id), True)
-        before = self.filter(item__in=ids)
-        people = set(before.values_list("person", flat=True))
-        before.delete()
+        people = set()
+        kept = set(ids).difference(new)
+        if kept:
+            before = self.filter(item__in=kept)
+            people.update(before.values_list("person", flat=True))
+            before.delete()
         self.bulk_create(
             [
                 Ownership(

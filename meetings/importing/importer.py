@@ -17,7 +17,6 @@ from meetings.importing.known import Known
 from meetings.importing.results import FileResult, Outcome
 from meetings.models import (
     Meeting,
-    Mention,
     Ownership,
     Participant,
     Person,
@@ -151,14 +150,13 @@ class Importer:
             meeting.agenda.all().delete()
             meeting.topics.all().delete()
         writing.write_discussion(meeting, minutes, resolver)
-        writing.write_items(meeting, teams, minutes, result, resolver)
+        written, made = writing.write_items(meeting, teams, minutes, result, resolver)
         writing.write_done_suggestions(meeting, teams, minutes, result.outcome)
         if result.outcome == Outcome.UPDATED:
             # The items kept, under the participants and teams the file gives now.
             resolve(meetings=[meeting], directory=self.directory)
         # Who owns what, kept for the lists; the counts once the run is over.
-        written = Mention.objects.filter(meeting=meeting).values_list("item", flat=True)
-        self.counted_people |= Ownership.objects.keep(written, counts=False)
+        self.counted_people |= Ownership.objects.keep(written, counts=False, new=made)
         self.counted_people.update(person.pk for person, _ in participants)
         self.counted_teams.update(team.pk for team in teams)
         result.meeting = meeting

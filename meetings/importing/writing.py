@@ -54,6 +54,9 @@ def write_discussion(meeting, minutes, resolver):
 
 
 def write_items(meeting, teams, minutes, result, resolver):
+    """Write the file's action items and decisions: each line a mention of an item, new
+    or one it repeats. Returns the ids of the items the meeting's mentions are of
+    (removed ones too), and of those among them made here."""
     lines = lines_of(minutes)
     old = list(meeting.mentions.select_related("item")) if result.outcome == Outcome.UPDATED else []
     pairs, new = pair_mentions(old, lines)
@@ -87,11 +90,14 @@ def write_items(meeting, teams, minutes, result, resolver):
     repeated = [line for line in new if line.match]
     add_mentions(meeting, repeated, resolver)
     fresh = [line for line in new if not line.match]
-    create_items(meeting, fresh, resolver)
+    made = create_items(meeting, fresh, resolver)
     result.added.extend(line.text for line in new)
     result.linked = len(repeated)
     if touched:
         Item.objects.filter(pk__in={m.item_id for m in touched}).refresh_from_mentions()
+    made = [item.pk for item in made]
+    written = [m.item_id for m in old] + [line.match.earlier.item.pk for line in repeated]
+    return written + made, made
 
 
 def write_done_suggestions(meeting, teams, minutes, outcome):
@@ -228,6 +234,7 @@ def create_items(meeting, lines, resolver):
         ),
         ignore_conflicts=True,
     )
+    return items
 
 
 def name_ref(model, name, position, resolver, **fields):
