@@ -312,6 +312,7 @@ class Resolver:
         self.unsure = directory.unsure.get(meeting_id, [])
         self._around = None
         self._recent = None
+        self._found = {}  # name: Found (a meeting writes its few names many times)
 
     def around(self):
         if self._around is None:
@@ -325,6 +326,11 @@ class Resolver:
         return self._recent
 
     def resolve(self, name) -> Found:
+        if name not in self._found:
+            self._found[name] = self._resolve(name)
+        return self._found[name]
+
+    def _resolve(self, name) -> Found:
         read = spelling(name)
         if read.kind == Kind.GROUP:
             return Found(None, "a group: everyone at the meeting", is_group=True)
