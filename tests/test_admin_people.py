@@ -7,7 +7,17 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from meetings.models import Alias, Item, Meeting, Owner, Participant, Person, Speaker, Team
+from meetings.models import (
+    Alias,
+    Item,
+    Meeting,
+    Owner,
+    Ownership,
+    Participant,
+    Person,
+    Speaker,
+    Team,
+)
 from tests.helpers import import_text, make_meeting
 from tests.test_people import minutes
 
@@ -390,6 +400,11 @@ def test_a_meeting_dated_anew_in_the_admin_moves_in_its_participants_recent_meet
         dt.date(2024, 9, 4),
     ]
     assert person_meetings(admin_client, alex.person)[1] == "June"
+    # The item its minutes raised was raised on its new date, in the lists too.
+    item = Item.objects.get()
+    assert (item.raised, item.last_raised) == (dt.date(2024, 9, 4), dt.date(2024, 9, 4))
+    assert Ownership.objects.get(item=item).raised == dt.date(2024, 9, 4)
+    assert "4 Sep 2024" in admin_client.get(f"/items/?owner={alex.person.handle}").text
 
 
 def change_meeting(client, meeting, participants, changes):

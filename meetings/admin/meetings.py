@@ -88,11 +88,15 @@ class MeetingAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         form.instance.keep_name()
-        # Its participants keep its date (Participant.date), which may have changed here.
+        # Its participants keep its date (Participant.date), which may have changed here;
+        # so do the items its minutes write, raised (or raised last) on its date.
         form.instance.participations.update(date=form.instance.date)
+        written = form.instance.mentions.values_list("item", flat=True)
+        if "date" in form.changed_data:
+            Item.objects.filter(pk__in=written).refresh_from_mentions()
         # Participants or teams may have changed: so may who the names are.
         resolve(meetings=[form.instance])
-        Ownership.objects.keep(form.instance.mentions.values_list("item", flat=True))
+        Ownership.objects.keep(written)
 
     @admin.action(description="Re-import from disk (MINUTES_ROOT)", permissions=["add"])
     def reimport(self, request, queryset):
