@@ -721,11 +721,12 @@ class ItemQuerySet(models.QuerySet):
         teams through their meetings: walking every open item for their few would be slower.
         """
         meetings = Meeting.teams.through.objects.filter(team__in=[team.pk for team in teams])
-        if before is not None:
-            meetings = meetings.filter(meeting__date__lt=before)
+        # The date of the meeting that first raised an item is its own (``raised``):
+        # asked of the item, not of each item's meeting.
+        items = self if before is None else self.filter(raised__lt=before)
         if Team.hold_many_open_items(teams):
-            return self.filter(Exists(meetings.filter(meeting=OuterRef("meeting"))))
-        return self.filter(meeting__in=meetings.values("meeting"))
+            return items.filter(Exists(meetings.filter(meeting=OuterRef("meeting"))))
+        return items.filter(meeting__in=meetings.values("meeting"))
 
     def of_owner(self, text):
         """Items whose owners the minutes write as ``text``, whoever they are."""
