@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -191,6 +192,37 @@ def test_the_meeting_page_renders_the_minutes(reader, owner, teammate):
     assert "Work on PRs for the 0.7 release" in html
     assert "<h2>Decisions</h2>" in html
     assert "We meet next on Wednesday." in html
+
+
+def test_the_meeting_page_writes_each_topic_with_its_lines_and_who_said_each(
+    reader, owner, teammate
+):
+    text = MINUTES.replace(
+        "    TK: I will help.\n",
+        "    MP/TK: We both review it.\n    Everyone: Thanks.\n    XY: Who is this?\n\n"
+        "    A line no one said.\n\n    #### CI\n\n    #### Docs\n\n    TK: Written.\n",
+    )
+    meeting = import_text(text).meeting
+
+    html = page(reader.get(f"/meetings/{meeting.pk}/"))
+
+    discussions = html[html.index('class="discussions"') :]
+    topics = discussions.split('<section class="topic"')[1:]
+    assert ["<h3>Release</h3>" in t for t in topics] == [True, False, False]
+    assert "<h3>CI</h3>" in topics[1] and 'class="statement"' not in topics[1]
+    release = topics[0]
+    assert release.count('class="statement"') == 5
+    said = re.findall(r'<span class="speakers">(.*?):</span>', release)
+    maria = '<a href="/people/mariap/" title="MariaP">MP</a>'
+    tom = '<a href="/people/tomk/" title="TomK">TK</a>'
+    assert said == [
+        maria,
+        f"{maria}/{tom}",
+        '<span class="owner-group">Everyone</span>',
+        "<span>XY</span>",
+    ]
+    assert release.index("We both review it.") < release.index("A line no one said.")
+    assert tom in topics[2] and "Written." in topics[2]
 
 
 def test_the_meeting_page_writes_who_was_there_in_order_and_a_name_of_no_one_as_written(
