@@ -38,7 +38,7 @@ from meetings.matching.evidence import (
     work_links,
 )
 from meetings.matching.linking import accept, link, reopen, split
-from meetings.models import Item, Link, Meeting, Mention, Owner, name_key
+from meetings.models import Item, Link, Meeting, Mention, name_key
 from meetings.names import is_placeholder
 
 __all__ = [
@@ -307,17 +307,22 @@ class Matcher:
             and item.meeting_id != meeting.pk
             and (item.pk in linked or terms(item.text).all & mine or wording(item.text) in said)
         }
-        owners, links = {pk: [] for pk in rows}, {pk: [] for pk in rows}
-        for item_id, name, person in (
-            Owner.objects.filter(item__in=rows)
-            .order_by("item_id", "position")
-            .values_list("item_id", "name", "person_id")
+        # Their owners and links in one query: a row for each owner and link of an item.
+        owners, links = {pk: {} for pk in rows}, {pk: set() for pk in rows}
+        for item_id, position, name, person, url in (
+            Item.objects.filter(pk__in=rows)
+            .order_by("pk", "owners__position")
+            .values_list(
+                "pk", "owners__position", "owners__name", "owners__person", "link_rows__url"
+            )
         ):
-            owners[item_id].append((name, person))
-        for item_id, url in Link.objects.filter(item__in=rows).values_list("item_id", "url"):
-            links[item_id].append(url)
+            if name is not None:
+                owners[item_id][position] = (name, person)
+            if url is not None:
+                links[item_id].add(url)
         earlier = []
         for pk, item in sorted(rows.items()):
+            owners[pk] = list(owners[pk].values())
             people = (self.who(name, person, resolve=False) for name, person in owners[pk])
             task = Task(tuple(w for w in people if w), item.text, work_links(links[pk]))
             earlier.append(Earlier(item, tuple(name for name, _ in owners[pk]), task))
