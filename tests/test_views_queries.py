@@ -89,10 +89,11 @@ def test_the_person_page_costs_the_same_at_10_and_200_rows(
 ):
     # The first visit reads their teams and spellings (four queries), and draws their
     # charts (three queries, one a chart) and keeps them for every process (seven: the
-    # shared cache read and written); on her own page, her last digest too.
+    # shared cache read and written); on her own page, her last digest too, and the
+    # navigation names her from the person the page reads.
     with django_assert_max_num_queries(25):
         reader.get("/people/mariap/")
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(9):
         response = reader.get("/people/mariap/")
 
     assert response.content.decode().count('class="item"') == world.items.count()
@@ -177,7 +178,7 @@ def test_the_person_page_reads_its_charts_figures_once_a_query_each_then_keeps_t
     # On her own page: and her last digest (one query).
     with django_assert_max_num_queries(25):
         first = reader.get("/people/mariap/").content.decode()
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(9):
         kept = reader.get("/people/mariap/").content.decode()
 
     assert first.count("<svg") == kept.count("<svg") == 3

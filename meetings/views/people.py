@@ -109,6 +109,7 @@ def person(request, slug):
     if not partial_wanted(request):  # a page of the list swapped in: the charts stay
         context["charts"] = person_charts(person)
         if request.user.is_authenticated and person.user_id == request.user.pk:
+            request.user.person = person  # as the navigation names them: read once
             context["digest_form"] = DigestForm(instance=person)
             context["last_digest_sent"] = person.digests.values_list("sent", flat=True).first()
             # A token just made (accounts.api_token): shown this once.
