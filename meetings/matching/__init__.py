@@ -250,26 +250,10 @@ class Matcher:
         """The weights of the teams' tasks of the last year, and the earlier items worth
         comparing: open (or, for a line that says so, closed), of the teams,
         raised within the window before this meeting and not in it, or further back when
-        they share a link with the lines.
+        they share a link with the lines. With no such items, no weights are read.
         """
         meeting = self.meeting
         since = meeting.date - self.window
-        lines = list(
-            Mention.objects.filter(
-                meeting__teams__in=self.team_ids,
-                meeting__date__gte=meeting.date - timedelta(days=STATISTICS_DAYS),
-                meeting__date__lte=meeting.date,
-                item__kind=Item.Kind.ACTION,
-            )
-            .exclude(meeting=meeting)
-            .order_by("-meeting__date")
-            .values_list("item", "text")[:STATISTICS_LINES]
-        )
-        # Each task once, in its latest words: a TODO raised every week must not make
-        # the words of its own subject the team's stock words.
-        latest = {}
-        for item, text in lines:
-            latest.setdefault(item, text)
         recent = Item.objects.filter(
             kind=Item.Kind.ACTION,
             meeting__teams__in=self.team_ids,
@@ -290,6 +274,24 @@ class Matcher:
         if urls:
             linked = set(Link.objects.filter(url__in=urls).values_list("item", flat=True))
             by_link = self.items_of_teams(linked - set(recent))
+        if not recent and not by_link:
+            return Weights(()), []  # nothing to compare: no need of the team's stock words
+        lines = list(
+            Mention.objects.filter(
+                meeting__teams__in=self.team_ids,
+                meeting__date__gte=meeting.date - timedelta(days=STATISTICS_DAYS),
+                meeting__date__lte=meeting.date,
+                item__kind=Item.Kind.ACTION,
+            )
+            .exclude(meeting=meeting)
+            .order_by("-meeting__date")
+            .values_list("item", "text")[:STATISTICS_LINES]
+        )
+        # Each task once, in its latest words: a TODO raised every week must not make
+        # the words of its own subject the team's stock words.
+        latest = {}
+        for item, text in lines:
+            latest.setdefault(item, text)
         weights = Weights(latest.values())
         # Worth comparing: an item sharing a link or a term (stock words aside) with a line.
         mine = set().union(*(weights.content(task.text)[0].all for task in tasks))
