@@ -504,13 +504,23 @@ def merge(source, target, *, user=None, reason="", counts=True) -> Merge:
     from meetings.models import Owner, Speaker
 
     with transaction.atomic():
+        participations = list(
+            source.participations.values_list("pk", "meeting_id", "name", "position")
+        )
+        # A person present twice in one meeting (as `Simon` and `SK`) is there once.
+        present = set(target.participations.values_list("meeting_id", flat=True))
         moved = {
-            "participants": list(source.participations.values_list("pk", flat=True)),
+            "participants": [pk for pk, _, _, _ in participations],
             "owners": list(Owner.objects.filter(person=source).values_list("pk", flat=True)),
             "speakers": list(Speaker.objects.filter(person=source).values_list("pk", flat=True)),
             "aliases": list(source.aliases.values_list("pk", flat=True)),
+            "dropped": [
+                {"meeting_id": meeting_id, "name": name, "position": position}
+                for _, meeting_id, name, position in participations
+                if meeting_id in present
+            ],
         }
-        spellings = sorted({source.handle, *source.participations.values_list("name", flat=True)})
+        spellings = sorted({source.handle, *(name for _, _, name, _ in participations)})
         record = Merge.objects.create(
             source_handle=source.handle,
             source_name=source.name,
@@ -522,12 +532,8 @@ def merge(source, target, *, user=None, reason="", counts=True) -> Merge:
             reason=reason,
             source_user=source.user,
         )
-        # A person present twice in one meeting (as `Simon` and `SK`) is there once.
-        present = set(target.participations.values_list("meeting_id", flat=True))
-        duplicates = source.participations.filter(meeting_id__in=present)
-        record.moved["dropped"] = list(duplicates.values("meeting_id", "name", "position"))
-        duplicates.delete()
-        record.save(update_fields=["moved"])
+        if moved["dropped"]:
+            source.participations.filter(meeting_id__in=present).delete()
         owned = list(source.ownerships.values_list("item", flat=True))
         source.participations.update(person=target)
         Owner.objects.filter(person=source).update(person=target)
