@@ -8,6 +8,8 @@ BATCH = 200
 # Rows that share their values, on average, from which an UPDATE per set of values
 # costs less than building a CASE (a WHEN for each value of each field).
 SHARED = 8
+# Ids in one ``WHERE pk IN (...)`` of an UPDATE for a set of values.
+IDS = 1000
 
 
 def update_rows(model, fields, rows):
@@ -30,8 +32,8 @@ def update_rows(model, fields, rows):
         # an UPDATE for each set of values, with no CASE to build.
         for pks in together.values():
             values = rows[pks[0]]
-            for start in range(0, len(pks), BATCH * 5):
-                chunk = pks[start : start + BATCH * 5]
+            for start in range(0, len(pks), IDS):
+                chunk = pks[start : start + IDS]
                 model.objects.filter(pk__in=chunk).update(**dict(zip(fields, values, strict=True)))
         return len(rows)
     pks = list(rows)

@@ -81,23 +81,22 @@ def write_items(meeting, teams, minutes, result, resolver):
     if touched:
         Mention.objects.bulk_update(touched, ["text", "line", "position", "owners", "removed"])
 
+    before = [mention.item_id for mention in old]  # the items its minutes wrote already
     actions = [line for line in new if line.kind == Item.Kind.ACTION]
     if actions:
-        written = [mention.item_id for mention in old]
-        found = Matcher(meeting, teams, resolver, written=written).match(actions)
+        found = Matcher(meeting, teams, resolver, written=before).match(actions)
         for line, guess in zip(actions, found, strict=True):
             line.match, line.weaker = guess.match, guess.weaker
     repeated = [line for line in new if line.match]
     add_mentions(meeting, repeated, resolver)
     fresh = [line for line in new if not line.match]
-    made = create_items(meeting, fresh, resolver)
+    made = [item.pk for item in create_items(meeting, fresh, resolver)]
     result.added.extend(line.text for line in new)
     result.linked = len(repeated)
     if touched:
         Item.objects.filter(pk__in={m.item_id for m in touched}).refresh_from_mentions()
-    made = [item.pk for item in made]
-    written = [m.item_id for m in old] + [line.match.earlier.item.pk for line in repeated]
-    return written + made, made
+    repeated_ids = [line.match.earlier.item.pk for line in repeated]
+    return before + repeated_ids + made, made
 
 
 def write_done_suggestions(meeting, teams, minutes, outcome):
